@@ -1,0 +1,162 @@
+package io.streamingetl.localstack.junit;
+
+import io.streamingetl.localstack.StackLayout;
+import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.kafka.ConnectWorker;
+import io.streamingetl.localstack.kafka.KafkaBroker;
+import io.streamingetl.localstack.mariadb.MariaDbServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Gives a test class the real components it asks for, started once before its first test and
+ * stopped after its last:
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final LocalStackExtension stack = LocalStackExtension.with(Component.CLICKHOUSE);
+ * </pre>
+ *
+ * Data and logs go to {@code target/local-stack/<TestClass>/} of the module under test, so a
+ * failed CI run leaves the servers' logs next to the surefire reports.
+ */
+public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
+    public enum Component { CLICKHOUSE, MARIADB, KAFKA, CONNECT }
+
+    private final Set<Component> components;
+    private final Map<String, String> workerOverrides = new HashMap<>();
+    private Path baseDir;
+    private ClickHouseServer clickHouse;
+    private MariaDbServer mariaDb;
+    private KafkaBroker kafka;
+    private ConnectWorker connect;
+
+    private LocalStackExtension(Set<Component> components) {
+        this.components = components;
+    }
+
+    public static LocalStackExtension with(Component first, Component... rest) {
+        EnumSet<Component> set = EnumSet.of(first, rest);
+        if (set.contains(Component.CONNECT)) {
+            set.add(Component.KAFKA);
+        }
+        return new LocalStackExtension(set);
+    }
+
+    /** Extra worker settings, e.g. {@code errors.*} defaults or converters. */
+    public LocalStackExtension workerConfig(String key, String value) {
+        workerOverrides.put(key, value);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        baseDir = freshDir(Path.of("target", "local-stack", context.getRequiredTestClass().getSimpleName()));
+        List<CompletableFuture<?>> starting = new ArrayList<>();
+        if (components.contains(Component.CLICKHOUSE)) {
+            clickHouse = ClickHouseServer.forTests(baseDir.resolve("clickhouse"));
+            starting.add(CompletableFuture.runAsync(clickHouse::start));
+        }
+        if (components.contains(Component.KAFKA)) {
+            kafka = KafkaBroker.forTests(baseDir.resolve("kafka"));
+            starting.add(CompletableFuture.runAsync(kafka::start));
+        }
+        try {
+            if (components.contains(Component.MARIADB)) {
+                // On this thread: mariadbd is tied to the thread that starts it (see MariaDbServer).
+                mariaDb = MariaDbServer.forTests(baseDir.resolve("mariadb")).start();
+            }
+            starting.forEach(CompletableFuture::join);
+        } catch (RuntimeException e) {
+            afterAll(context);
+            throw unwrap(e);
+        }
+        if (components.contains(Component.CONNECT)) {
+            connect = ConnectWorker.forTests(baseDir.resolve("connect"), kafka.bootstrapServers(),
+                    List.of(StackLayout.pluginPath()), workerOverrides);
+            try {
+                connect.start();
+            } catch (RuntimeException e) {
+                afterAll(context);
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // Reverse order of dependency: the worker still talks to Kafka while it stops.
+        if (connect != null) {
+            connect.stop();
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+        if (mariaDb != null) {
+            mariaDb.stop();
+        }
+        if (clickHouse != null) {
+            clickHouse.stop();
+        }
+    }
+
+    public ClickHouseServer clickHouse() {
+        return require(clickHouse, Component.CLICKHOUSE);
+    }
+
+    public MariaDbServer mariaDb() {
+        return require(mariaDb, Component.MARIADB);
+    }
+
+    public KafkaBroker kafka() {
+        return require(kafka, Component.KAFKA);
+    }
+
+    public ConnectWorker connect() {
+        return require(connect, Component.CONNECT);
+    }
+
+    /** This test class's folder for data and logs. */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    private <T> T require(T component, Component which) {
+        if (component == null) {
+            throw new IllegalStateException(which + " was not requested: LocalStackExtension.with(..., " + which + ")");
+        }
+        return component;
+    }
+
+    private static RuntimeException unwrap(RuntimeException e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof RuntimeException r
+                ? r : e;
+    }
+
+    private static Path freshDir(Path dir) {
+        try {
+            Path absolute = dir.toAbsolutePath();
+            if (Files.exists(absolute)) {
+                try (var walk = Files.walk(absolute)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

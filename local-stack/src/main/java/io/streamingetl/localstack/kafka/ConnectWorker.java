@@ -1,0 +1,155 @@
+package io.streamingetl.localstack.kafka;
+
+import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.process.JavaCommand;
+import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A distributed Kafka Connect worker ({@code connect-distributed.sh}'s main) in its own JVM, with
+ * its REST API on 127.0.0.1 and the plugins loaded from {@code plugin.path} in isolated class
+ * loaders, as users run it.
+ */
+public final class ConnectWorker implements AutoCloseable {
+    private final Path dataDir;
+    private final String bootstrapServers;
+    private final int restPort;
+    private final List<Path> pluginPath;
+    private final Map<String, String> overrides;
+    private final Lifetime lifetime;
+    private final String classpath;
+    private ManagedProcess process;
+
+    public ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
+                         Map<String, String> overrides, Lifetime lifetime, String classpath) {
+        this.dataDir = dataDir;
+        this.bootstrapServers = bootstrapServers;
+        this.restPort = restPort;
+        this.pluginPath = List.copyOf(pluginPath);
+        this.overrides = Map.copyOf(overrides);
+        this.lifetime = lifetime;
+        this.classpath = classpath;
+    }
+
+    public static ConnectWorker forTests(Path dataDir, String bootstrapServers, List<Path> pluginPath,
+                                         Map<String, String> overrides) {
+        return new ConnectWorker(dataDir, bootstrapServers, Ports.free(), pluginPath, overrides, Lifetime.TIED,
+                JavaCommand.currentClasspath());
+    }
+
+    public synchronized ConnectWorker start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        Ports.requireFree(restPort, "Connect REST");
+        for (Path dir : pluginPath) {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("plugin.path entry " + dir + " does not exist; build the plugin "
+                        + "archives first (mvn -pl packaging -am package)");
+            }
+        }
+        Path config = writeConfig();
+        List<String> args = new ArrayList<>(List.of("connect", config.toString()));
+        if (lifetime == Lifetime.TIED) {
+            args.add("--exit-on-stdin-eof");
+        }
+        process = ManagedProcess.start("connect",
+                JavaCommand.of(classpath, "1g", List.of("-Dlog4j2.configurationFile=" + Log4j.config(dataDir)),
+                        Launch.class.getName(), args),
+                Map.of(), dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
+        ManagedProcess p = process;
+        ConnectRest rest = rest();
+        Wait.until("Connect REST on " + restUrl(), Duration.ofSeconds(180), () -> {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("Connect worker exited; log " + p.logFile() + ":\n" + p.logTail(40));
+            }
+            return rest.isReady();
+        }, () -> "\n" + p.logTail(40));
+        return this;
+    }
+
+    /** Worker settings; the ones that matter for a one-broker cluster and fast tests are explained. */
+    public Map<String, String> workerConfig() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "streaming-etl-connect");
+        props.put("config.storage.topic", "connect-configs");
+        props.put("offset.storage.topic", "connect-offsets");
+        props.put("status.storage.topic", "connect-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("key.converter.schemas.enable", "true");
+        props.put("value.converter.schemas.enable", "true");
+        props.put("listeners", "http://127.0.0.1:" + restPort);
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("rest.advertised.port", String.valueOf(restPort));
+        props.put("plugin.path", String.join(",", pluginPath.stream().map(Path::toString).toList()));
+        // Plugins are found through their ServiceLoader manifests: no 5-7 s class-path scan.
+        props.put("plugin.discovery", "service_load");
+        props.put("offset.flush.interval.ms", "1000");
+        // A leaving worker's tasks move at once instead of after 5 minutes.
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.put("connector.client.config.override.policy", "All");
+        props.putAll(overrides);
+        return props;
+    }
+
+    private Path writeConfig() {
+        Properties props = new Properties();
+        props.putAll(workerConfig());
+        try {
+            Files.createDirectories(dataDir);
+            Path file = dataDir.resolve("worker.properties");
+            try (var writer = Files.newBufferedWriter(file)) {
+                props.store(writer, "written by local-stack");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String restUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
+    public ConnectRest rest() {
+        return new ConnectRest(restUrl());
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,147 @@
+package io.streamingetl.localstack.mariadb;
+
+import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.process.Commands;
+import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MariaDB with a ROW binlog (the MySQL stand-in), as its own process on 127.0.0.1.
+ * The data directory is created on first start and reused after a restart.
+ */
+public final class MariaDbServer implements AutoCloseable {
+    private final Path dataDir;
+    private final int port;
+    private final Lifetime lifetime;
+    private ManagedProcess process;
+
+    public MariaDbServer(Path dataDir, int port, Lifetime lifetime) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.lifetime = lifetime;
+    }
+
+    public static MariaDbServer forTests(Path dataDir) {
+        return new MariaDbServer(dataDir, Ports.free(), Lifetime.TIED);
+    }
+
+    public synchronized MariaDbServer start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        Ports.requireFree(port, "MariaDB");
+        MariaDbDistribution dist = MariaDbDistribution.ensure();
+        boolean fresh = !Files.exists(dataDir.resolve("mysql"));
+        if (fresh) {
+            Commands.run(dist.baseDir(), List.of(dist.installDb().toString(), "--no-defaults",
+                    "--basedir=" + dist.baseDir(), "--datadir=" + dataDir, "--user=root",
+                    "--auth-root-authentication-method=normal", "--skip-test-db"), 300);
+        }
+        List<String> cmd = new ArrayList<>();
+        if (lifetime == Lifetime.TIED) {
+            // mariadbd cannot watch our stdin; the kernel ends it when the thread that started it dies.
+            cmd.addAll(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+        }
+        cmd.addAll(List.of(dist.mariadbd().toString(), "--no-defaults",
+                "--basedir=" + dist.baseDir(), "--datadir=" + dataDir, "--user=root",
+                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dataDir.resolve("mysqld.sock"),
+                "--pid-file=" + dataDir.resolve("mysqld.pid"),
+                "--server-id=1", "--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
+                "--default-time-zone=+00:00", "--skip-name-resolve",
+                "--innodb-buffer-pool-size=128M", "--max-connections=200"));
+        process = ManagedProcess.start("mariadb", cmd, Map.of(),
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
+        ManagedProcess p = process;
+        Wait.until("MariaDB on 127.0.0.1:" + port, Duration.ofSeconds(120), () -> {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("MariaDB exited; log " + p.logFile() + ":\n" + p.logTail(30));
+            }
+            return canConnect();
+        }, () -> "\n" + p.logTail(30));
+        if (fresh) {
+            // mariadb-install-db's anonymous users shadow 'user'@'%' for clients on 127.0.0.1.
+            execute("DELETE FROM mysql.global_priv WHERE user = ''", "FLUSH PRIVILEGES");
+        }
+        return this;
+    }
+
+    private boolean canConnect() {
+        try (Connection ignored = connect()) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** A connection as root (no password; the server listens on loopback only). */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(""), "root", "");
+    }
+
+    public void execute(String... statements) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The user Debezium connects as, with the grants its docs ask for. REPLICATION CLIENT shows as
+     * BINLOG MONITOR on MariaDB.
+     */
+    public void createCdcUser(String user, String password) {
+        execute("CREATE USER IF NOT EXISTS '" + user + "'@'%' IDENTIFIED BY '" + password.replace("'", "''") + "'",
+                "GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '"
+                        + user + "'@'%'",
+                "FLUSH PRIVILEGES");
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
