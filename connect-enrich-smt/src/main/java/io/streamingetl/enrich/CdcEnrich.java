@@ -156,8 +156,7 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                 case "c":
                 case "r":
                 case "u":
-                    row = plan.row(require(reader.after(envelope), op, EnvelopeReader.AFTER),
-                            reader.source(envelope), op, false);
+                    row = plan.row(envelope, require(reader.after(envelope), op, EnvelopeReader.AFTER), op, false);
                     break;
                 case "d":
                     switch (config.deleteMode) {
@@ -166,8 +165,8 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                         case TOMBSTONE:
                             return withValue(record, null, null, config.keyFlatten);
                         default:
-                            row = plan.row(require(reader.before(envelope), op, EnvelopeReader.BEFORE),
-                                    reader.source(envelope), op, true);
+                            row = plan.row(envelope, require(reader.before(envelope), op, EnvelopeReader.BEFORE),
+                                    op, true);
                     }
                     break;
                 case "t":
@@ -218,7 +217,8 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             putMeta(row, Meta.DB, config.metaName(Meta.DB) == null ? null : SourceReader.db(source));
             putMeta(row, Meta.TABLE, config.metaName(Meta.TABLE) == null ? null : SourceReader.table(source));
             putMeta(row, Meta.DELETED, (byte) (deleted ? 1 : 0));
-            putMeta(row, Meta.VERSION, config.metaName(Meta.VERSION) == null ? null : SourceReader.version(source, op));
+            putMeta(row, Meta.VERSION, config.metaName(Meta.VERSION) == null ? null
+                    : SourceReader.version(source, op, EnvelopeReader.totalOrder(envelope), config.versionStrict));
             return withValue(record, null, row, config.keyFlatten);
         }
 

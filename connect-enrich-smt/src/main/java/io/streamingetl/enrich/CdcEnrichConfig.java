@@ -30,6 +30,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public static final String COLLECTIONS = "flatten.collections";
     public static final String METADATA_FIELDS = "metadata.fields";
     public static final String SCHEMA_CACHE_SIZE = "schema.cache.size";
+    public static final String VERSION_STRICT = "version.strict";
 
     /** The metadata columns, in the order they are appended after the data columns. */
     public enum Meta {
@@ -110,6 +111,12 @@ public final class CdcEnrichConfig extends AbstractConfig {
         def.define(METADATA_FIELDS, Type.LIST, String.join(",", all), new MetaList(), Importance.MEDIUM,
                 "Which metadata fields to append after the data columns, any of " + all + ". Empty: none.",
                 GROUP_METADATA, ++order, Width.LONG, "Metadata fields");
+        def.define(VERSION_STRICT, Type.BOOLEAN, true, Importance.MEDIUM,
+                "_version orders changes inside a transaction by the envelope's transaction.total_order, which "
+                        + "Debezium fills with provide.transaction.metadata=true. true: a streamed change without it "
+                        + "is an error. false: fall back to source.row, so two changes of one transaction in "
+                        + "different rows events may get the same _version (ClickHouse then keeps the last inserted).",
+                GROUP_METADATA, ++order, Width.SHORT, "Strict version order");
         for (Meta m : Meta.values()) {
             def.define(m.nameOption(), Type.STRING, m.defaultName, new NonEmpty(), Importance.LOW,
                     "Field name of the '" + m.id + "' metadata. " + m.doc,
@@ -125,6 +132,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public final String delimiter;
     public final CollectionMode collections;
     public final int schemaCacheSize;
+    public final boolean versionStrict;
     /** Output name per metadata field, null where switched off. Indexed by {@link Meta#ordinal()}. */
     private final String[] metaNames = new String[Meta.values().length];
 
@@ -137,6 +145,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         delimiter = getString(DELIMITER);
         collections = CollectionMode.valueOf(upper(getString(COLLECTIONS)));
         schemaCacheSize = getInt(SCHEMA_CACHE_SIZE);
+        versionStrict = getBoolean(VERSION_STRICT);
 
         Set<String> enabled = new LinkedHashSet<>(getList(METADATA_FIELDS));
         Map<String, String> taken = new HashMap<>();

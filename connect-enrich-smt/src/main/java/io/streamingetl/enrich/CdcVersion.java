@@ -8,30 +8,36 @@ import org.apache.kafka.connect.errors.DataException;
  * latest image of a row whatever order the sink writes in.
  *
  * <pre>
- *   version = fileNumber &lt;&lt; 33  |  (pos + row) &lt;&lt; 1  |  streamed
- *             bits 62..33           bits 32..1            bit 0
- *             30 bits               32 bits               1 bit: 1 streamed, 0 snapshot
+ *   version = fileNumber &lt;&lt; 33  |  (pos + k) &lt;&lt; 1  |  streamed
+ *             bits 62..33           bits 32..1          bit 0
+ *             30 bits               32 bits             1 bit: 1 streamed, 0 snapshot
  * </pre>
  *
  * <ul>
  *   <li>{@code fileNumber}: the numeric suffix of {@code source.file} ({@code mysql-bin.000003} is
- *       3). Binlog files are numbered in order, so later files always win. Limit: &lt; 2^30.</li>
- *   <li>{@code pos + row}: {@code source.pos} is the start of the binlog rows event that carried the
- *       change; {@code source.row} is the row's index inside that event. Every row adds at least
- *       one byte to its event (a null bitmap at least), and the next event starts after this
- *       one's header plus all its rows, so {@code pos + row} is strictly below the next event's
- *       {@code pos}: it orders rows within an event, events within a transaction and transactions
- *       within a file, with no bits spent on the row. Limit: {@code pos + row < 2^32} (the classic
- *       binlog position limit).</li>
+ *       3). Binlog files are numbered in order, so a later file always wins. Limit: &lt; 2^30.</li>
+ *   <li>{@code pos}: Debezium's {@code source.pos} is the position where the change's
+ *       <em>transaction</em> starts (its GTID/BEGIN event), not the rows event: the fixtures show
+ *       every change of one transaction with the same pos, and {@code source.row} restarting at 0
+ *       in each rows event. So pos orders transactions only.</li>
+ *   <li>{@code k}: the change's index inside its transaction, {@code transaction.total_order - 1}
+ *       (Debezium fills the envelope's {@code transaction} block when the connector has
+ *       {@code provide.transaction.metadata=true}). Every row change takes at least one byte of
+ *       its transaction's binlog bytes (a row image has at least a null bitmap), and the next
+ *       transaction starts after all of them, so {@code pos + k} is strictly below the next
+ *       transaction's pos: no bits are spent on k. Limit: {@code pos + k < 2^32} (the classic binlog
+ *       position limit). Without transaction metadata k is {@code source.row}, which orders rows of
+ *       one rows event only; {@code version.strict=true} (default) makes that case an error instead
+ *       of giving two changes of one transaction the same version.</li>
  *   <li>{@code streamed}: 0 for snapshot reads, 1 for binlog changes. A snapshot row carries the
- *       binlog position the snapshot started at; every streamed change of that row comes at that
- *       position or later, so it gets a higher version even at the same position.</li>
+ *       binlog position the snapshot started at; every streamed change of that row comes from a
+ *       transaction at that position or later, so it gets a higher version even at the same pos.</li>
  * </ul>
  *
- * Limits (documented in the README too): versions compare only within one source server's binlog
- * (a failover to a server with other file numbering restarts the sequence); MariaDB's compressed
- * binlog events ({@code log_bin_compress}) can hold more rows than bytes, which would break the
- * {@code pos + row} argument. A component out of range is an error, never a silent wrap.
+ * Limits (in the README too): versions compare only within one source server's binlog (a failover
+ * to a server with other file numbering restarts the sequence); MariaDB's compressed binlog
+ * ({@code log_bin_compress}) can pack more row changes than bytes into a transaction, which would
+ * break the {@code pos + k} argument. A component out of range is an error, never a silent wrap.
  */
 public final class CdcVersion {
 
@@ -45,26 +51,27 @@ public final class CdcVersion {
 
     /**
      * @param file     {@code source.file}, e.g. {@code mysql-bin.000003}
-     * @param pos      {@code source.pos}
-     * @param row      {@code source.row}
+     * @param pos      {@code source.pos}, where the change's transaction starts
+     * @param k        the change's index in its transaction ({@code transaction.total_order - 1})
      * @param snapshot whether the record is a snapshot read
      */
-    public static long of(String file, long pos, long row, boolean snapshot) {
-        return compose(fileNumber(file), pos, row, snapshot);
+    public static long of(String file, long pos, long k, boolean snapshot) {
+        return compose(fileNumber(file), pos, k, snapshot);
     }
 
-    static long compose(long fileNumber, long pos, long row, boolean snapshot) {
+    static long compose(long fileNumber, long pos, long k, boolean snapshot) {
         if (fileNumber < 0 || fileNumber > MAX_FILE_NUMBER) {
             throw new DataException("source.file number " + fileNumber + " is outside 0.." + MAX_FILE_NUMBER
                     + ": it does not fit the 30 bits of _version");
         }
-        if (pos < 0 || row < 0) {
-            throw new DataException("source.pos " + pos + " and source.row " + row + " must not be negative");
+        if (pos < 0 || k < 0) {
+            throw new DataException("source.pos " + pos + " and the order in the transaction " + k
+                    + " must not be negative");
         }
-        long position = pos + row;
+        long position = pos + k;
         if (position > MAX_POSITION) {
-            throw new DataException("source.pos + source.row = " + pos + " + " + row + " exceeds " + MAX_POSITION
-                    + ": it does not fit the 32 bits of _version");
+            throw new DataException("source.pos + order in transaction = " + pos + " + " + k + " exceeds "
+                    + MAX_POSITION + ": it does not fit the 32 bits of _version");
         }
         return (fileNumber << (POSITION_BITS + 1)) | (position << 1) | (snapshot ? 0L : 1L);
     }

@@ -20,6 +20,8 @@ final class EnvelopeReader {
     static final String BEFORE = "before";
     static final String AFTER = "after";
     static final String SOURCE = "source";
+    static final String TRANSACTION = "transaction";
+    static final String TOTAL_ORDER = "total_order";
 
     final Field op;
     final Field before;
@@ -28,14 +30,20 @@ final class EnvelopeReader {
     /** The table's row schema (before and after share it). */
     final Schema rowSchema;
     final SourceReader sourceReader;
+    /** The transaction block and its total_order (null when the schema has none). */
+    private final Field transaction;
+    private final Field totalOrder;
 
-    private EnvelopeReader(Field op, Field before, Field after, Field source, Schema rowSchema) {
+    private EnvelopeReader(Field op, Field before, Field after, Field source, Field transaction, Schema rowSchema) {
         this.op = op;
         this.before = before;
         this.after = after;
         this.source = source;
         this.rowSchema = rowSchema;
         this.sourceReader = new SourceReader(source.schema());
+        this.transaction = transaction != null && transaction.schema().type() == Schema.Type.STRUCT
+                ? transaction : null;
+        this.totalOrder = this.transaction == null ? null : this.transaction.schema().field(TOTAL_ORDER);
     }
 
     /**
@@ -56,7 +64,7 @@ final class EnvelopeReader {
                 || after == null || after.schema().type() != Schema.Type.STRUCT) {
             return null;
         }
-        return new EnvelopeReader(op, before, after, source, after.schema());
+        return new EnvelopeReader(op, before, after, source, schema.field(TRANSACTION), after.schema());
     }
 
     String op(Struct envelope) {
@@ -73,6 +81,22 @@ final class EnvelopeReader {
 
     Struct source(Struct envelope) {
         return (Struct) envelope.get(source);
+    }
+
+    /** transaction.total_order (1-based order of the change in its transaction), or null. */
+    Long totalOrder(Struct envelope) {
+        if (totalOrder == null) {
+            return null;
+        }
+        Struct tx = (Struct) envelope.get(transaction);
+        Object v = tx == null ? null : tx.get(totalOrder);
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    static Long totalOrder(Map<?, ?> envelope) {
+        Object tx = envelope.get(TRANSACTION);
+        Object v = tx instanceof Map ? ((Map<?, ?>) tx).get(TOTAL_ORDER) : null;
+        return v instanceof Number ? ((Number) v).longValue() : null;
     }
 
     /** The schemaless form: a Map with an op string, a source map and before/after keys. */

@@ -28,16 +28,19 @@ final class RowPlan {
     private final Field table;
     private final Field deleted;
     private final Field version;
+    private final boolean strictVersion;
 
     private RowPlan() {
         envelope = null;
         schema = null;
         flatten = null;
         op = tsMs = db = table = deleted = version = null;
+        strictVersion = true;
     }
 
     private RowPlan(EnvelopeReader envelope, CdcEnrichConfig config) {
         this.envelope = envelope;
+        this.strictVersion = config.versionStrict;
         Schema row = envelope.rowSchema;
         // Same name as the row schema: what ExtractNewRecordState emits, so Avro subjects stay put.
         SchemaBuilder b = SchemaBuilder.struct().name(row.name()).version(row.version()).doc(row.doc());
@@ -89,7 +92,8 @@ final class RowPlan {
     private static final Byte ONE = 1;
 
     /** The flat row of one image (after for c/r/u, before for a soft delete). */
-    Struct row(Struct image, Struct source, String opCode, boolean isDeleted) {
+    Struct row(Struct envelopeStruct, Struct image, String opCode, boolean isDeleted) {
+        Struct source = envelope.source(envelopeStruct);
         Struct out = new Struct(schema);
         flatten.fill(image, out);
         SourceReader src = envelope.sourceReader;
@@ -109,7 +113,7 @@ final class RowPlan {
             out.put(deleted, isDeleted ? ONE : ZERO);
         }
         if (version != null) {
-            out.put(version, src.version(source, opCode));
+            out.put(version, src.version(source, opCode, envelope.totalOrder(envelopeStruct), strictVersion));
         }
         return out;
     }

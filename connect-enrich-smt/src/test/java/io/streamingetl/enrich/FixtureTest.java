@@ -1,0 +1,507 @@
+package io.streamingetl.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.streamingetl.enrich.Fixtures.Fixture;
+
+/**
+ * The transform over the real Debezium MariaDB records (fixtures captured by the lead from the
+ * connector, read back through JsonConverter). Expected values come from the SQL that produced
+ * them (integration-tests/src/test/resources/fixtures/fixtures-schema.sql).
+ */
+class FixtureTest {
+
+    static final List<String> META = List.of("_op", "_ts_ms", "_db", "_table", "_deleted", "_version");
+    /** The fixtures were captured without provide.transaction.metadata; see versionOrder*. */
+    static final Map<String, String> LENIENT = Map.of("version.strict", "false");
+
+    static List<Fixture> schemad;
+    static List<Fixture> schemaless;
+
+    @BeforeAll
+    static void load() {
+        schemad = Fixtures.withSchemas();
+        schemaless = Fixtures.withoutSchemas();
+        assertEquals(schemad.stream().map(f -> f.label).collect(Collectors.toList()),
+                schemaless.stream().map(f -> f.label).collect(Collectors.toList()), "both files hold the same records");
+    }
+
+    static CdcEnrich.Value<SinkRecord> value(Map<String, String> props) {
+        CdcEnrich.Value<SinkRecord> t = new CdcEnrich.Value<>();
+        t.configure(props);
+        return t;
+    }
+
+    static Fixture fixture(List<Fixture> list, String label) {
+        return list.stream().filter(f -> f.label.equals(label)).findFirst().orElseThrow(() -> new AssertionError(label));
+    }
+
+    static Struct row(String label) {
+        SinkRecord out = value(LENIENT).apply(fixture(schemad, label).record());
+        assertNotNull(out, label);
+        Struct s = (Struct) out.value();
+        s.validate();
+        return s;
+    }
+
+    static boolean isData(Fixture f) {
+        return Set.of("c", "r", "u", "d").contains(f.op());
+    }
+
+    // ---------------------------------------------------------------- ops
+
+    @Test
+    void everyOpGivesTheRightImageAndMetadata() {
+        CdcEnrich.Value<SinkRecord> t = value(LENIENT);
+        int rows = 0;
+        for (Fixture f : schemad) {
+            if (!isData(f)) {
+                continue;
+            }
+            Struct env = (Struct) f.value.value();
+            SinkRecord out = t.apply(f.record());
+            Struct row = (Struct) out.value();
+            row.validate();
+            boolean delete = f.op().equals("d");
+            Struct image = env.getStruct(delete ? "before" : "after");
+            assertEquals(image.getInt32("id"), row.get("id"), f.label);
+            assertEquals(f.op(), row.get("_op"), f.label);
+            assertEquals((byte) (delete ? 1 : 0), row.get("_deleted"), f.label);
+            assertEquals("fixtures_db", row.get("_db"), f.label);
+            assertEquals(f.table(), row.get("_table"), f.label);
+            assertEquals(env.getStruct("source").getInt64("ts_ms"), row.get("_ts_ms"), f.label);
+            assertTrue(row.getInt64("_version") >= 0, f.label);
+            assertEquals(META, out.valueSchema().fields().stream().skip(out.valueSchema().fields().size() - 6)
+                    .map(Field::name).collect(Collectors.toList()), "metadata after the data columns");
+            assertEquals(image.schema().name(), out.valueSchema().name(), "the row schema's name is kept");
+            assertSame(f.key.value(), out.key(), "key kept as is by default");
+            rows++;
+        }
+        assertTrue(rows >= 20, "fixtures hold c/r/u/d records: " + rows);
+    }
+
+    @Test
+    void tombstonesDroppedByDefaultOrKept() {
+        List<Fixture> tombstones = schemad.stream().filter(f -> f.op().equals("tombstone")).collect(Collectors.toList());
+        assertFalse(tombstones.isEmpty());
+        for (Fixture f : tombstones) {
+            assertNull(value(Map.of()).apply(f.record()), f.label);
+            SinkRecord kept = value(Map.of("tombstones", "keep")).apply(f.record());
+            assertNull(kept.value());
+            assertEquals(f.key.value(), kept.key());
+        }
+    }
+
+    @Test
+    void deleteModes() {
+        Fixture d = fixture(schemad, "person/d/1");
+        Struct before = ((Struct) d.value.value()).getStruct("before");
+
+        Struct soft = (Struct) value(LENIENT).apply(d.record()).value();
+        assertEquals(before.getString("last_name"), soft.get("last_name"));
+        assertEquals((byte) 1, soft.get("_deleted"));
+
+        SinkRecord tomb = value(Map.of("delete.mode", "tombstone")).apply(d.record());
+        assertNull(tomb.value());
+        assertNull(tomb.valueSchema());
+        assertEquals(d.key.value(), tomb.key());
+
+        assertNull(value(Map.of("delete.mode", "drop")).apply(d.record()));
+
+        // schemaless takes the same path
+        Fixture dl = fixture(schemaless, "person/d/1");
+        assertEquals((byte) 1, ((Map<?, ?>) value(LENIENT).apply(dl.record()).value()).get("_deleted"));
+        assertNull(value(Map.of("delete.mode", "tombstone")).apply(dl.record()).value());
+        assertNull(value(Map.of("delete.mode", "drop")).apply(dl.record()));
+    }
+
+    @Test
+    void truncateDroppedOrPassedThrough() {
+        // No truncate was captured: derive one from a real envelope (op t has neither image).
+        Fixture f = fixture(schemad, "person/c/1");
+        Struct env = (Struct) f.value.value();
+        Struct t = new Struct(env.schema()).put("source", env.get("source")).put("op", "t").put("ts_ms", env.get("ts_ms"));
+        SinkRecord truncate = new SinkRecord(f.topic, 0, f.key.schema(), null, env.schema(), t, 99);
+        assertNull(value(Map.of()).apply(truncate));
+        assertSame(truncate, value(Map.of("truncate.mode", "passthrough")).apply(truncate));
+    }
+
+    @Test
+    void notAnEnvelopePassesUnchanged() {
+        List<Fixture> changes = new ArrayList<>();
+        changes.addAll(schemad.stream().filter(f -> f.label.startsWith("schema_change/")).collect(Collectors.toList()));
+        changes.addAll(schemaless.stream().filter(f -> f.label.startsWith("schema_change/")).collect(Collectors.toList()));
+        assertTrue(changes.size() >= 2);
+        CdcEnrich.Value<SinkRecord> t = value(Map.of("key.flatten", "true"));
+        for (Fixture f : changes) {
+            SinkRecord r = f.record();
+            assertSame(r, t.apply(r), f.label);
+        }
+        // an already flat row (our own output) passes too
+        SinkRecord flat = value(LENIENT).apply(fixture(schemad, "person/c/1").record());
+        assertSame(flat, value(LENIENT).apply(flat));
+    }
+
+    @Test
+    void keyFlattenOption() {
+        Fixture f = fixture(schemad, "all_types/c/1");
+        SinkRecord out = value(Map.of("key.flatten", "true", "version.strict", "false")).apply(f.record());
+        assertEquals(((Struct) f.key.value()).getInt32("id"), ((Struct) out.key()).get("id"));
+        assertEquals(f.key.schema().fields().stream().map(Field::name).collect(Collectors.toList()),
+                out.keySchema().fields().stream().map(Field::name).collect(Collectors.toList()));
+        SinkRecord key = new CdcEnrich.Key<SinkRecord>() {{ configure(Map.of()); }}.apply(f.record());
+        assertEquals(out.key(), key.key());
+        assertSame(f.value.value(), key.value());
+    }
+
+    // ---------------------------------------------------------------- types
+
+    @Test
+    void everyColumnTypeOfAllTypes() {
+        Struct r = row("all_types/r/1");
+        Schema s = r.schema();
+        LocalDateTime wall = LocalDateTime.of(2024, 2, 29, 23, 59, 59, 123_456_000);
+        long micros = wall.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + 123_456;
+
+        assertEquals((short) -128, r.get("c_tinyint"));
+        assertEquals((short) 255, r.get("c_tinyint_u"));
+        assertEquals(65535, r.get("c_smallint_u"));
+        assertEquals(16777215, r.get("c_mediumint_u"));
+        assertEquals(-2147483648, r.get("c_int"));
+        assertEquals(4294967295L, r.get("c_int_u"));
+        assertEquals(Long.MIN_VALUE, r.get("c_bigint"));
+        assertEquals(-1L, r.get("c_bigint_u"), "BIGINT UNSIGNED max arrives as a wrapped long (bigint.unsigned.handling.mode=long)");
+
+        assertEquals(Decimal.LOGICAL_NAME, s.field("c_decimal").schema().name());
+        assertEquals("12", s.field("c_decimal").schema().parameters().get("connect.decimal.precision"));
+        assertEquals(new BigDecimal("-1234567890.12"), r.get("c_decimal"));
+        assertEquals(new BigDecimal("1234567890123456789012345678.0123456789"), r.get("c_decimal_wide"));
+        assertEquals(3.25f, r.get("c_float"));
+        assertEquals(-2.5e-300, r.get("c_double"));
+        assertEquals((short) 1, r.get("c_bool"));
+        assertEquals(true, r.get("c_bit1"));
+        assertEquals(Schema.Type.INT64, s.field("c_bit10").schema().type());
+        assertEquals(0b1010101010L, r.get("c_bit10"));
+
+        assertEquals(org.apache.kafka.connect.data.Date.LOGICAL_NAME, s.field("c_date").schema().name());
+        assertEquals(java.util.Date.from(LocalDate.of(2024, 2, 29).atStartOfDay(ZoneOffset.UTC).toInstant()), r.get("c_date"));
+        long ms = wall.toEpochSecond(ZoneOffset.UTC) * 1000L;
+        long[] expectMs = {ms, ms + 100, ms + 120, ms + 123};
+        for (int p = 0; p <= 3; p++) {
+            assertEquals(Timestamp.LOGICAL_NAME, s.field("c_datetime" + p).schema().name());
+            assertEquals(new java.util.Date(expectMs[p]), r.get("c_datetime" + p), "DATETIME(" + p + ")");
+        }
+        long[] expectMicros = {micros - 56, micros - 6, micros};
+        for (int p = 4; p <= 6; p++) {
+            assertEquals(LogicalTypes.DBZ_MICRO_TIMESTAMP, s.field("c_datetime" + p).schema().name());
+            assertEquals(expectMicros[p - 4], r.get("c_datetime" + p), "DATETIME(" + p + ")");
+        }
+        assertEquals(LogicalTypes.DBZ_MICRO_TIMESTAMP, s.field("c_timestamp6").schema().name());
+        assertEquals(Schema.Type.INT64, s.field("c_timestamp6").schema().type());
+        assertEquals(micros, r.get("c_timestamp6"), "TIMESTAMP(6) keeps its microseconds");
+        assertEquals(LogicalTypes.DBZ_MICRO_TIME, s.field("c_time").schema().name());
+        assertEquals(-((838L * 3600 + 59 * 60 + 59) * 1_000_000L), r.get("c_time"), "TIME -838:59:59");
+        assertEquals(86_399_999_999L, r.get("c_time6"));
+        assertNull(s.field("c_year").schema().name());
+        assertEquals(2024, r.get("c_year"));
+
+        assertEquals("char", r.get("c_char"));
+        assertEquals("Grüße, 世界 🚀", r.get("c_varchar"));
+        assertEquals("text with\nnewline and \"quotes\"", r.get("c_text"));
+        assertArrayEquals(new byte[] {0x00, (byte) 0xFF, 0x10}, (byte[]) r.get("c_blob"));
+        assertArrayEquals(new byte[] {(byte) 0xDE, (byte) 0xAD, (byte) 0xBE, (byte) 0xEF}, (byte[]) r.get("c_binary"));
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 4}, (byte[]) r.get("c_varbinary"));
+        assertTrue(((String) r.get("c_json")).contains("\"c\": {\"d\": 2.5}"));
+        assertEquals("medium", r.get("c_enum"));
+        assertEquals("small,medium,large", s.field("c_enum").schema().parameters().get("allowed"));
+        assertEquals("red,blue", r.get("c_set"));
+
+        // GEOMETRY/POINT structs flatten into their parts
+        assertEquals(Schema.Type.BYTES, s.field("c_geometry_wkb").schema().type());
+        assertNotNull(r.get("c_geometry_wkb"));
+        assertNull(r.get("c_geometry_srid"));
+        assertEquals(13.405, r.get("c_point_x"));
+        assertEquals(52.52, r.get("c_point_y"));
+        assertNotNull(r.get("c_point_wkb"));
+        assertNull(s.field("c_geometry"));
+        assertNull(s.field("c_point"));
+    }
+
+    @Test
+    void nullRowGivesNullEverywhereIncludingChildrenOfNullParents() {
+        Struct r = row("all_types/r/2");
+        for (Field f : r.schema().fields()) {
+            if (!f.name().equals("id") && !f.name().startsWith("_")) {
+                assertNull(r.get(f), f.name());
+                assertTrue(f.schema().isOptional(), f.name());
+            }
+        }
+        assertTrue(r.schema().field("c_point_x").schema().isOptional(), "x is required inside POINT, optional flat");
+        assertNull(r.get("c_point_x"));
+        assertNull(r.get("c_geometry_wkb"));
+    }
+
+    @Test
+    void timestampWithMillisecondsOfPerson() {
+        Fixture f = fixture(schemad, "person/r/1");
+        String iso = ((Struct) f.value.value()).getStruct("after").getString("updated_at");
+        Struct r = row("person/r/1");
+        Instant i = Instant.parse(iso);
+        assertEquals(i.getEpochSecond() * 1_000_000L + i.getNano() / 1000, r.get("updated_at"));
+        assertEquals(java.util.Date.from(LocalDate.of(1815, 12, 10).atStartOfDay(ZoneOffset.UTC).toInstant()),
+                r.get("birth_date"));
+    }
+
+    // ---------------------------------------------------------------- schema'd vs schemaless
+
+    @Test
+    void schemaAndSchemalessGiveTheSameRows() {
+        CdcEnrich.Value<SinkRecord> ts = value(LENIENT);
+        CdcEnrich.Value<SinkRecord> tl = value(LENIENT);
+        int compared = 0;
+        for (int i = 0; i < schemad.size(); i++) {
+            Fixture a = schemad.get(i);
+            Fixture b = schemaless.get(i);
+            SinkRecord ra = ts.apply(a.record());
+            SinkRecord rb = tl.apply(b.record());
+            if (ra == null || rb == null) {
+                assertEquals(ra, rb, a.label + ": both dropped");
+                continue;
+            }
+            if (!(ra.value() instanceof Struct) || !isData(a)) {
+                continue;
+            }
+            Struct row = (Struct) ra.value();
+            Map<?, ?> map = (Map<?, ?>) rb.value();
+            assertEquals(row.schema().fields().stream().map(Field::name).collect(Collectors.toSet()), map.keySet(),
+                    a.label + ": same field names");
+            for (Field f : row.schema().fields()) {
+                assertEquals(normalised(f.schema(), map.get(f.name())), comparable(f.schema(), row.get(f)),
+                        a.label + " field " + f.name());
+            }
+            compared++;
+        }
+        assertTrue(compared >= 20, "compared rows: " + compared);
+    }
+
+    /** A schema'd output value in a form comparable with the schemaless one. */
+    private static Object comparable(Schema s, Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof byte[]) {
+            return Base64.getEncoder().encodeToString((byte[]) v);
+        }
+        if (v instanceof java.util.Date) {
+            return ((java.util.Date) v).getTime();
+        }
+        if (v instanceof Float) {
+            return ((Float) v).doubleValue();
+        }
+        if (v instanceof Number && !(v instanceof BigDecimal) && !(v instanceof Double)) {
+            return ((Number) v).longValue();
+        }
+        return v;
+    }
+
+    /** The schemaless (raw Debezium) value after the documented conversion of that column's type. */
+    private static Object normalised(Schema s, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        String name = s.name() == null ? "" : s.name();
+        switch (name) {
+            case "org.apache.kafka.connect.data.Date":
+                return ((Number) raw).longValue() * 86_400_000L;
+            case "io.debezium.time.MicroTimestamp":
+                if (raw instanceof String) {
+                    Instant i = Instant.parse((String) raw);
+                    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+                }
+                return raw;
+            case "org.apache.kafka.connect.data.Decimal":
+                return new BigDecimal(new BigInteger(Base64.getDecoder().decode((String) raw)),
+                        Integer.parseInt(s.parameters().get("scale")));
+            default:
+                break;
+        }
+        if (s.type() == Schema.Type.INT64 && raw instanceof String) { // Bits: little-endian bytes
+            byte[] b = Base64.getDecoder().decode((String) raw);
+            return new BigInteger(1, reverse(b)).longValue();
+        }
+        if (raw instanceof Byte || raw instanceof Short || raw instanceof Integer) {
+            return ((Number) raw).longValue();
+        }
+        return raw;
+    }
+
+    private static byte[] reverse(byte[] b) {
+        byte[] r = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            r[i] = b[b.length - 1 - i];
+        }
+        return r;
+    }
+
+    @Test
+    void schemalessNullParentGivesNullChildrenOnceTheShapeIsKnown() {
+        CdcEnrich.Value<SinkRecord> t = value(LENIENT);
+        Map<?, ?> full = (Map<?, ?>) t.apply(fixture(schemaless, "all_types/r/1").record()).value();
+        assertEquals(13.405, full.get("c_point_x"));
+        Map<?, ?> nulls = (Map<?, ?>) t.apply(fixture(schemaless, "all_types/r/2").record()).value();
+        assertTrue(nulls.containsKey("c_point_x") && nulls.get("c_point_x") == null);
+        assertTrue(nulls.containsKey("c_geometry_wkb") && nulls.get("c_geometry_wkb") == null);
+        assertFalse(nulls.containsKey("c_point"));
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    @Test
+    void metadataNameCollidingWithAColumnIsAnErrorNamingBothAndTheRecord() {
+        Fixture f = fixture(schemad, "person/c/1");
+        DataException e = assertThrows(DataException.class,
+                () -> value(Map.of("metadata.op.name", "email", "version.strict", "false")).apply(f.record()));
+        assertTrue(e.getMessage().contains("'email'") && e.getMessage().contains("metadata.op.name"), e.getMessage());
+        assertTrue(e.getMessage().contains("topic '" + f.topic + "', partition 0, offset " + f.offset), e.getMessage());
+
+        Fixture l = fixture(schemaless, "person/c/1");
+        DataException el = assertThrows(DataException.class,
+                () -> value(Map.of("metadata.op.name", "email", "version.strict", "false")).apply(l.record()));
+        assertTrue(el.getMessage().contains("'email'") && el.getMessage().contains("metadata.op.name"), el.getMessage());
+    }
+
+    @Test
+    void metadataCanBeRenamedAndSwitchedOff() {
+        Struct r = (Struct) value(Map.of("metadata.fields", "op,deleted", "metadata.op.name", "__op",
+                "metadata.deleted.name", "is_deleted")).apply(fixture(schemad, "person/d/1").record()).value();
+        List<String> names = r.schema().fields().stream().map(Field::name).collect(Collectors.toList());
+        assertEquals(List.of("__op", "is_deleted"), names.subList(names.size() - 2, names.size()));
+        assertFalse(names.contains("_version"));
+        assertEquals("d", r.get("__op"));
+        assertEquals((byte) 1, r.get("is_deleted"));
+    }
+
+    // ---------------------------------------------------------------- _version
+
+    /** Streamed change events of one table in topic (= binlog) order. */
+    private static Map<String, List<Fixture>> streamedByTable(List<Fixture> list) {
+        Map<String, List<Fixture>> out = new LinkedHashMap<>();
+        for (Fixture f : list) {
+            if (isData(f) && !f.op().equals("r")) {
+                out.computeIfAbsent(f.table(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasTransactionMetadata(Fixture f) {
+        return ((Struct) f.value.value()).get("transaction") != null;
+    }
+
+    @Test
+    void versionsFollowBinlogOrderAndSnapshotRowsAreLower() {
+        boolean txMeta = schemad.stream().filter(f -> isData(f) && !f.op().equals("r"))
+                .allMatch(FixtureTest::hasTransactionMetadata);
+        Map<String, String> props = txMeta ? Map.of() : LENIENT;
+        for (List<Fixture> list : List.of(schemad, schemaless)) {
+            CdcEnrich.Value<SinkRecord> t = value(props);
+            Map<String, Long> maxSnapshot = new HashMap<>();
+            for (Fixture f : list) {
+                if (f.op().equals("r")) {
+                    long v = version(t.apply(f.record()).value());
+                    maxSnapshot.merge(f.table(), v, Math::max);
+                    assertEquals(0, v & 1, "snapshot bit");
+                }
+            }
+            for (Map.Entry<String, List<Fixture>> e : streamedByTable(list).entrySet()) {
+                long previous = maxSnapshot.getOrDefault(e.getKey(), -1L);
+                String previousTx = null;
+                for (Fixture f : e.getValue()) {
+                    long v = version(t.apply(f.record()).value());
+                    assertEquals(1, v & 1, "streamed bit " + f.label);
+                    String tx = transactionOf(f);
+                    if (txMeta || !tx.equals(previousTx)) {
+                        assertTrue(v > previous, f.label + ": version " + v + " not above " + previous);
+                    } else {
+                        // Without transaction metadata, changes of one transaction only keep their order
+                        // within a rows event; they never go backwards.
+                        assertTrue(v >= previous, f.label + ": version " + v + " below " + previous);
+                    }
+                    previous = v;
+                    previousTx = tx;
+                }
+            }
+        }
+    }
+
+    /** Proof from the real connector that source.pos is the transaction's start, not the rows event. */
+    @Test
+    void sourcePosIsTheTransactionStartSoStrictVersionsNeedTransactionOrder() {
+        Fixture u1 = fixture(schemad, "person/u/1");
+        Fixture u2 = fixture(schemad, "person/u/2");
+        Struct s1 = ((Struct) u1.value.value()).getStruct("source");
+        Struct s2 = ((Struct) u2.value.value()).getStruct("source");
+        assertEquals(s1.getString("gtid"), s2.getString("gtid"), "one transaction");
+        assertTrue(u2.offset > u1.offset);
+        if (hasTransactionMetadata(u1)) {
+            assertTrue(version(value(Map.of()).apply(u2.record()).value())
+                    > version(value(Map.of()).apply(u1.record()).value()));
+            return;
+        }
+        // Same file, pos and row for two updates of the same row in one transaction:
+        assertEquals(List.of(s1.get("file"), s1.get("pos"), s1.get("row")),
+                List.of(s2.get("file"), s2.get("pos"), s2.get("row")));
+        // so the strict default refuses to guess and says what to configure,
+        for (Fixture f : List.of(u1, fixture(schemaless, "person/u/1"))) {
+            DataException e = assertThrows(DataException.class, () -> value(Map.of()).apply(f.record()));
+            assertTrue(e.getMessage().contains("provide.transaction.metadata=true")
+                    && e.getMessage().contains("version.strict"), e.getMessage());
+        }
+        // while snapshot rows need no transaction order.
+        assertNotNull(value(Map.of()).apply(fixture(schemad, "person/r/1").record()));
+    }
+
+    private static String transactionOf(Fixture f) {
+        Object v = f.value.value();
+        Object source = v instanceof Struct ? ((Struct) v).get("source") : ((Map<?, ?>) v).get("source");
+        Object gtid = source instanceof Struct ? ((Struct) source).get("gtid") : ((Map<?, ?>) source).get("gtid");
+        Object pos = source instanceof Struct ? ((Struct) source).get("pos") : ((Map<?, ?>) source).get("pos");
+        return gtid + "@" + pos;
+    }
+
+    private static long version(Object row) {
+        return row instanceof Struct ? ((Struct) row).getInt64("_version") : (Long) ((Map<?, ?>) row).get("_version");
+    }
+}
