@@ -2,6 +2,7 @@ package io.streamingetl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamingetl.localstack.junit.LocalStackExtension;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.junit.LocalStackExtension;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.mariadb.SqlScript;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,12 +188,7 @@ class DebeziumFixturesTest {
         }
     }
 
-    private static Path resource(String name) throws IOException {
-        Path tmp = Files.createTempFile("fixture", ".sql");
-        try (InputStream in = DebeziumFixturesTest.class.getResourceAsStream("/fixtures/" + name)) {
-            Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        tmp.toFile().deleteOnExit();
-        return tmp;
+    private static Path resource(String name) throws Exception {
+        return Path.of(DebeziumFixturesTest.class.getResource("/fixtures/" + name).toURI());
     }
 }

@@ -1,4 +1,4 @@
-package io.streamingetl.it;
+package io.streamingetl.localstack.kafka;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +19,11 @@ public record ConnectorConfig(String name, Map<String, String> config) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ConnectorConfig load(String relativePath) {
-        Path file = StackLayout.repoRoot().resolve("connector-configs").resolve(relativePath);
+        return load(StackLayout.repoRoot(), relativePath);
+    }
+
+    public static ConnectorConfig load(Path repoRoot, String relativePath) {
+        Path file = repoRoot.resolve("connector-configs").resolve(relativePath);
         try {
             JsonNode root = JSON.readTree(file.toFile());
             Map<String, String> config = JSON.convertValue(root.get("config"), new TypeReference<LinkedHashMap<String, String>>() { });

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the pipeline MySQL/MariaDB -> Debezium -> Kafka -> ClickHouse.
+#
+#   ./deploy.sh            Docker Compose when a Docker engine answers, else the local mode
+#   ./deploy.sh --local    local mode: real MariaDB, Kafka, Connect and ClickHouse as processes
+#   ./deploy.sh --docker   the Docker Compose stack
+#
+# Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
+# KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
+# CLICKHOUSE_TCP_PORT=9000. State lives under .local-stack/ (STREAMINGETL_HOME). Running it again
+# starts whatever is not running and keeps the data.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=auto
+for arg in "$@"; do
+  case "$arg" in
+    --local) mode=local ;;
+    --docker) mode=docker ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+docker_answers() { command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; }
+
+if [ "$mode" = auto ]; then
+  if docker_answers; then
+    mode=docker
+  else
+    mode=local
+    echo "No Docker engine answers here: running the local mode (no Docker)."
+  fi
+fi
+
+case "$mode" in
+  local)
+    scripts/ensure-tools.sh
+    scripts/build-if-needed.sh
+    exec scripts/local-stack.sh up
+    ;;
+  docker)
+    if ! docker_answers; then
+      echo "--docker: no Docker engine answers (docker info failed). Use ./deploy.sh --local." >&2
+      exit 1
+    fi
+    exec scripts/docker-stack.sh up
+    ;;
+esac

@@ -1,0 +1,31 @@
+package io.streamingetl.localstack.cli;
+
+/** The fixed local-mode ports, each overridable by a documented environment variable. */
+record LocalPorts(int mariaDb, int kafka, int kafkaController, int connect, int clickHouseHttp,
+                  int clickHouseTcp) {
+    static LocalPorts fromEnvironment() {
+        return new LocalPorts(
+                port("MARIADB_PORT", 3306),
+                port("KAFKA_PORT", 9092),
+                port("KAFKA_CONTROLLER_PORT", 9093),
+                port("CONNECT_PORT", 8083),
+                port("CLICKHOUSE_HTTP_PORT", 8123),
+                port("CLICKHOUSE_TCP_PORT", 9000));
+    }
+
+    private static int port(String variable, int fallback) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + "=" + value + " is not a TCP port (1-65535)");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.streamingetl.localstack.cli;
+
+import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.StackLayout;
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.kafka.ConnectWorker;
+import io.streamingetl.localstack.kafka.KafkaBroker;
+import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.mariadb.SqlScript;
+import io.streamingetl.localstack.process.JavaCommand;
+import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Local mode of {@code ./deploy.sh} and {@code ./terminate.sh}: the whole pipeline on this
+ * machine without Docker, through the same component classes the tests use.
+ *
+ * <pre>
+ * LocalStackCli up             start what is not running, register connectors, wait for the snapshot
+ * LocalStackCli down [--purge] stop what up started (--purge also deletes data and logs)
+ * LocalStackCli status         the table of components, URLs and health
+ * </pre>
+ */
+public final class LocalStackCli {
+    private static final PrintStream OUT = System.out;
+
+    private final Path repoRoot;
+    private final LocalLayout layout;
+    private final LocalPorts ports;
+
+    LocalStackCli(Path repoRoot) {
+        this.repoRoot = repoRoot;
+        this.layout = LocalLayout.of(repoRoot);
+        this.ports = LocalPorts.fromEnvironment();
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "status" : args[0];
+        LocalStackCli cli = new LocalStackCli(StackLayout.repoRoot());
+        try {
+            switch (command) {
+                case "up" -> cli.up();
+                case "down" -> cli.down(List.of(args).contains("--purge"));
+                case "status" -> cli.printStatus();
+                default -> {
+                    System.err.println("usage: LocalStackCli up | down [--purge] | status");
+                    System.exit(2);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    void up() {
+        OUT.println("Local mode: state under " + layout.root());
+        ensure("mariadb", "mariadbd", ports.mariaDb(), this::startMariaDb);
+        ensure("clickhouse", "chdb-server", ports.clickHouseHttp(), this::startClickHouse);
+        ensure("kafka", "Launch kafka", ports.kafka(), this::startKafka);
+        ensure("connect", "Launch connect", ports.connect(), this::startConnect);
+        Pipeline pipeline = new Pipeline(repoRoot, ports, OUT);
+        pipeline.prepareSource(mariaDb());
+        pipeline.prepareClickHouse(clickHouse());
+        pipeline.registerConnectors(connectRest());
+        pipeline.awaitSnapshot(mariaDb(), clickHouse());
+        printStatus();
+    }
+
+    /** Starts a component unless its recorded process is alive; a foreign process on the port is an error. */
+    private void ensure(String name, String marker, int port, Supplier<ManagedProcess> start) {
+        PidFile pid = new PidFile(layout.pidFile(name));
+        if (pid.live(marker).isPresent()) {
+            OUT.printf("  %-10s already running (pid %d)%n", name, pid.live(marker).get().pid());
+            return;
+        }
+        Ports.requireFree(port, name);
+        OUT.printf("  %-10s starting on 127.0.0.1:%d ...%n", name, port);
+        long t0 = System.nanoTime();
+        ManagedProcess process = start.get();
+        pid.write(process.pid());
+        OUT.printf("  %-10s up in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - t0) / 1e9, process.pid(),
+                process.logFile());
+    }
+
+    private ManagedProcess startMariaDb() {
+        return mariaDb().start().process();
+    }
+
+    private ManagedProcess startClickHouse() {
+        return clickHouse().start().process();
+    }
+
+    private ManagedProcess startKafka() {
+        return new KafkaBroker(layout.data("kafka"), ports.kafka(), ports.kafkaController(), Lifetime.DETACHED,
+                JavaCommand.currentClasspath()).start().process();
+    }
+
+    private ManagedProcess startConnect() {
+        Path plugins = StackLayout.pluginPath();
+        return new ConnectWorker(layout.data("connect"), "127.0.0.1:" + ports.kafka(), ports.connect(),
+                List.of(plugins), Map.of(), Lifetime.DETACHED, JavaCommand.currentClasspath()).start().process();
+    }
+
+    private MariaDbServer mariaDb() {
+        return new MariaDbServer(layout.data("mariadb"), ports.mariaDb(), Lifetime.DETACHED);
+    }
+
+    private ClickHouseServer clickHouse() {
+        return new ClickHouseServer(layout.data("clickhouse"), ports.clickHouseHttp(), ports.clickHouseTcp(),
+                Lifetime.DETACHED, null);
+    }
+
+    private io.streamingetl.localstack.kafka.ConnectRest connectRest() {
+        return new io.streamingetl.localstack.kafka.ConnectRest("http://127.0.0.1:" + ports.connect());
+    }
+
+    void down(boolean purge) {
+        // Reverse order: the worker commits offsets to Kafka while it stops.
+        for (String name : List.of("connect", "kafka", "clickhouse", "mariadb")) {
+            PidFile pid = new PidFile(layout.pidFile(name));
+            pid.live("").ifPresentOrElse(p -> {
+                OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
+                ManagedProcess.stop(p, Duration.ofSeconds(30));
+            }, () -> OUT.printf("  %-10s not running%n", name));
+            pid.delete();
+        }
+        if (purge) {
+            OUT.println("  purging " + layout.root());
+            deleteRecursively(layout.root());
+        }
+    }
+
+    void printStatus() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"COMPONENT", "ADDRESS", "HEALTH"});
+        rows.add(new String[] {"MariaDB", "127.0.0.1:" + ports.mariaDb() + " (db streaming_etl_db, user streaming_etl)",
+                health(Ports.isListening(ports.mariaDb()))});
+        rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), health(Ports.isListening(ports.kafka()))});
+        rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(),
+                health(Ports.isListening(ports.connect()) && connectRest().isReady())});
+        rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
+                + ports.clickHouseTcp() + ")", health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        if (Ports.isListening(ports.connect())) {
+            for (String name : Pipeline.connectorNames(repoRoot)) {
+                var status = connectRest().status(name);
+                String state = status.status() == 200
+                        ? status.body().path("connector").path("state").asText() + ", tasks "
+                        + status.body().path("tasks").findValuesAsText("state")
+                        : "not registered";
+                rows.add(new String[] {"connector", name, state});
+            }
+        }
+        OUT.println();
+        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        for (String[] r : rows) {
+            OUT.printf("%-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
+        }
+        OUT.println();
+        OUT.println("Data and logs (*.log): " + layout.root().resolve("data"));
+    }
+
+    private static String health(boolean ok) {
+        return ok ? "UP" : "DOWN";
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

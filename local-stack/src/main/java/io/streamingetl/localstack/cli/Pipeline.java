@@ -1,0 +1,115 @@
+package io.streamingetl.localstack.cli;
+
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.kafka.ConnectRest;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
+import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.mariadb.SqlScript;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline on top of the running components: source schema and seed rows, the ClickHouse
+ * database, the connectors from connector-configs/ (hosts and ports overridden for local mode),
+ * and the wait until the snapshot is in ClickHouse.
+ */
+final class Pipeline {
+    static final String SOURCE_CONFIG = "source/mariadb-source.json";
+    static final String SINK_CONFIG = "sink/clickhouse-sink.json";
+    static final String DATABASE = "streaming_etl_db";
+    static final List<String> TABLES = List.of("person", "address", "geo");
+
+    private final Path repoRoot;
+    private final LocalPorts ports;
+    private final PrintStream out;
+
+    Pipeline(Path repoRoot, LocalPorts ports, PrintStream out) {
+        this.repoRoot = repoRoot;
+        this.ports = ports;
+        this.out = out;
+    }
+
+    static List<String> connectorNames(Path repoRoot) {
+        return List.of(ConnectorConfig.load(repoRoot, SOURCE_CONFIG).name(), ConnectorConfig.load(repoRoot, SINK_CONFIG).name());
+    }
+
+    /** Creates the schema, seed rows and users once; a second deploy keeps the data it finds. */
+    void prepareSource(MariaDbServer db) {
+        try (Connection c = db.connect()) {
+            if (LocalStackCli.count(c, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '"
+                    + DATABASE + "'") > 0) {
+                out.println("  source database " + DATABASE + " exists; keeping its data");
+                return;
+            }
+            Path sql = repoRoot.resolve("connector-configs/sql");
+            for (String file : List.of("01-schema.sql", "02-seed.sql", "03-users.sql")) {
+                SqlScript.run(c, sql.resolve(file));
+            }
+            out.println("  source database " + DATABASE + " created with seed rows");
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    void prepareClickHouse(ClickHouseServer clickHouse) {
+        clickHouse.query("CREATE DATABASE IF NOT EXISTS " + DATABASE);
+    }
+
+    void registerConnectors(ConnectRest rest) {
+        ConnectorConfig source = ConnectorConfig.load(repoRoot, SOURCE_CONFIG)
+                .with("database.hostname", "127.0.0.1")
+                .with("database.port", String.valueOf(ports.mariaDb()))
+                .with("schema.history.internal.kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka());
+        ConnectorConfig sink = ConnectorConfig.load(repoRoot, SINK_CONFIG)
+                .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
+        for (ConnectorConfig connector : List.of(source, sink)) {
+            rest.putConnector(connector.name(), connector.config());
+            out.println("  connector " + connector.name() + " registered");
+        }
+        for (ConnectorConfig connector : List.of(source, sink)) {
+            rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
+        }
+    }
+
+    /** Waits until every source row is in ClickHouse (FINAL, not deleted), printing progress. */
+    void awaitSnapshot(MariaDbServer db, ClickHouseServer clickHouse) {
+        Map<String, Long> expected = new LinkedHashMap<>();
+        try (Connection c = db.connect()) {
+            for (String table : TABLES) {
+                expected.put(table, LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + "." + table));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
+        }
+        long[] lastPrint = {0};
+        Wait.until("the snapshot in ClickHouse " + expected, Duration.ofMinutes(5), () -> {
+            Map<String, Long> found = new LinkedHashMap<>();
+            for (String table : TABLES) {
+                found.put(table, clickHouseCount(clickHouse, table));
+            }
+            if (System.nanoTime() - lastPrint[0] > 3_000_000_000L) {
+                out.println("  waiting for the snapshot in ClickHouse: " + found + " of " + expected);
+                lastPrint[0] = System.nanoTime();
+            }
+            return found.equals(expected);
+        });
+        out.println("  snapshot in ClickHouse: " + expected);
+    }
+
+    private static long clickHouseCount(ClickHouseServer clickHouse, String table) {
+        String exists = clickHouse.query("EXISTS TABLE " + DATABASE + "." + table).strip();
+        if (!"1".equals(exists)) {
+            return -1;
+        }
+        return Long.parseLong(clickHouse.query("SELECT count() FROM " + DATABASE + ".`" + table
+                + "` FINAL WHERE _deleted = 0").strip());
+    }
+}

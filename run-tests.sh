@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test of the project against real Kafka, Connect, Debezium, MariaDB and ClickHouse,
+# which the tests start themselves (no Docker). Installs missing tools first; Maven fetches the
+# jars, the project's code fetches ClickHouse (npm) and unpacks MariaDB (Maven Central).
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/ensure-tools.sh
+mvn -B verify "$@"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the plugin archives and the local stack unless an up-to-date build is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=.local-stack/build.stamp
+mkdir -p .local-stack
+if [ -f "$stamp" ] && [ -f local-stack/target/local-stack.jar ] && [ -d packaging/target/plugins ] \
+   && [ -z "$(find . -path ./.local-stack -prune -o \( -path '*/src/*' -o -name pom.xml \) -newer "$stamp" -print -quit)" ]; then
+  exit 0
+fi
+echo "Building the plugins and the local stack (mvn install -DskipTests) ..."
+mvn -B -q install -DskipTests
+touch "$stamp"
