@@ -1,0 +1,355 @@
+package io.streamingetl.clickhouse.config;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Every option of the sink, in one ConfigDef. README.md's reference is written from this. */
+public final class ClickHouseSinkConfig extends AbstractConfig {
+    public static final String GROUP_CONNECTION = "ClickHouse connection";
+    public static final String GROUP_ROUTING = "Routing";
+    public static final String GROUP_TABLES = "Tables";
+    public static final String GROUP_CDC = "Upsert and delete";
+    public static final String GROUP_BUFFER = "Buffering";
+    public static final String GROUP_ERRORS = "Errors and retries";
+    public static final String GROUP_DEDUP = "Replay safety";
+    public static final String GROUP_TEST = "Testing only";
+
+    public static final String URL = "clickhouse.url";
+    public static final String USER = "clickhouse.user";
+    public static final String PASSWORD = "clickhouse.password";
+    public static final String DATABASE = "clickhouse.database";
+    public static final String SSL_ROOT_CERT = "clickhouse.ssl.root.certificate";
+    public static final String CONNECT_TIMEOUT_MS = "clickhouse.connect.timeout.ms";
+    public static final String SOCKET_TIMEOUT_MS = "clickhouse.socket.timeout.ms";
+    public static final String COMPRESS = "clickhouse.compress";
+
+    public static final String TABLE_TEMPLATE = "table.name.template";
+    public static final String DATABASE_TEMPLATE = "database.name.template";
+    public static final String TOPIC_TABLE_MAP = "topic.table.map";
+    public static final String ROUTE_DB_FIELD = "route.db.field";
+    public static final String ROUTE_TABLE_FIELD = "route.table.field";
+
+    public static final String AUTO_CREATE = "auto.create";
+    public static final String ORDER_BY = "table.order.by";
+    public static final String PARTITION_BY = "table.partition.by";
+    public static final String CLUSTER = "cluster";
+    public static final String DEDUP_WINDOW = "table.dedup.window";
+    public static final String LOW_CARDINALITY = "table.low.cardinality.fields";
+    public static final String EVOLUTION = "schema.evolution";
+    public static final String DATETIME_TZ = "table.datetime.timezone";
+    public static final String JSON_TYPE = "table.json.type";
+
+    public static final String VERSION_FIELD = "cdc.version.field";
+    public static final String DELETED_FIELD = "cdc.deleted.field";
+
+    public static final String BUFFER_MAX_ROWS = "buffer.max.rows";
+    public static final String BUFFER_MAX_BYTES = "buffer.max.bytes";
+    public static final String BUFFER_FLUSH_INTERVAL_MS = "buffer.flush.interval.ms";
+
+    public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    /** Connect's own option; the task reads it to decide between the DLQ and failing. */
+    public static final String ERRORS_TOLERANCE = "errors.tolerance";
+
+    public static final String DEDUP_ENABLED = "dedup.enabled";
+    public static final String DEDUP_STATE_TABLE = "dedup.state.table";
+
+    public static final String TEST_CRASH_AFTER_INSERT = "test.crash.after.insert";
+
+    public enum Evolution { NONE, ADD_COLUMNS }
+
+    public enum CrashMode { NONE, TASK, JVM }
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef d = new ConfigDef();
+        int o = 0;
+        d.define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
+                "ClickHouse HTTP(S) endpoint, e.g. http://clickhouse:8123 or https://host:8443.",
+                GROUP_CONNECTION, ++o, Width.LONG, "ClickHouse URL");
+        d.define(USER, Type.STRING, "default", Importance.HIGH, "ClickHouse user.",
+                GROUP_CONNECTION, ++o, Width.MEDIUM, "User");
+        d.define(PASSWORD, Type.PASSWORD, "", Importance.HIGH, "ClickHouse password. Never logged.",
+                GROUP_CONNECTION, ++o, Width.MEDIUM, "Password");
+        d.define(DATABASE, Type.STRING, "default", new IdentifierValidator(), Importance.HIGH,
+                "Target database when the database template does not name one.",
+                GROUP_CONNECTION, ++o, Width.MEDIUM, "Database");
+        d.define(SSL_ROOT_CERT, Type.STRING, "", Importance.LOW,
+                "Path to a PEM root certificate to trust for https URLs (empty: the JVM's trust store).",
+                GROUP_CONNECTION, ++o, Width.LONG, "TLS root certificate");
+        d.define(CONNECT_TIMEOUT_MS, Type.INT, 5_000, ConfigDef.Range.atLeast(100), Importance.LOW,
+                "TCP connect timeout.", GROUP_CONNECTION, ++o, Width.SHORT, "Connect timeout (ms)");
+        d.define(SOCKET_TIMEOUT_MS, Type.INT, 120_000, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "Socket read timeout of one request (an insert of a full buffer included).",
+                GROUP_CONNECTION, ++o, Width.SHORT, "Socket timeout (ms)");
+        d.define(COMPRESS, Type.BOOLEAN, false, Importance.LOW,
+                "Compress insert bodies (LZ4). Saves network on remote servers, costs CPU on both sides.",
+                GROUP_CONNECTION, ++o, Width.SHORT, "Compress inserts");
+
+        o = 0;
+        d.define(TABLE_TEMPLATE, Type.STRING, "${table}", new TemplateValidator(), Importance.HIGH,
+                "Table name template. ${topic} is the topic; ${table} and ${db} come from the record's "
+                        + "routing fields (see route.*.field) or else from the topic's last and second-to-last "
+                        + "dot-separated segments (dbserver.shop.person -> db shop, table person).",
+                GROUP_ROUTING, ++o, Width.LONG, "Table name template");
+        d.define(DATABASE_TEMPLATE, Type.STRING, "", new TemplateValidator(), Importance.MEDIUM,
+                "Database name template (same placeholders). Empty: clickhouse.database.",
+                GROUP_ROUTING, ++o, Width.LONG, "Database name template");
+        d.define(TOPIC_TABLE_MAP, Type.LIST, "", new TopicMapValidator(), Importance.MEDIUM,
+                "Explicit topic to table map, topic:table or topic:db.table, comma separated. Wins over templates.",
+                GROUP_ROUTING, ++o, Width.LONG, "Topic to table map");
+        d.define(ROUTE_DB_FIELD, Type.STRING, "_db", Importance.LOW,
+                "Record field holding the source database (written by the enrich SMT). Empty: topic only.",
+                GROUP_ROUTING, ++o, Width.SHORT, "Database routing field");
+        d.define(ROUTE_TABLE_FIELD, Type.STRING, "_table", Importance.LOW,
+                "Record field holding the source table (written by the enrich SMT). Empty: topic only.",
+                GROUP_ROUTING, ++o, Width.SHORT, "Table routing field");
+
+        o = 0;
+        d.define(AUTO_CREATE, Type.BOOLEAN, true, Importance.HIGH,
+                "Create missing tables from the record schema: ReplacingMergeTree(version, deleted) for "
+                        + "rows with the CDC fields, MergeTree otherwise.",
+                GROUP_TABLES, ++o, Width.SHORT, "Create tables");
+        d.define(ORDER_BY, Type.LIST, "", Importance.MEDIUM,
+                "ORDER BY columns of created tables. Empty: the record key's fields (tuple() when there are none).",
+                GROUP_TABLES, ++o, Width.LONG, "ORDER BY");
+        d.define(PARTITION_BY, Type.STRING, "", Importance.LOW,
+                "PARTITION BY expression of created tables (raw SQL, e.g. toYYYYMM(created_at)). Empty: none.",
+                GROUP_TABLES, ++o, Width.LONG, "PARTITION BY");
+        d.define(CLUSTER, Type.STRING, "", Importance.MEDIUM,
+                "Cluster name: DDL runs ON CLUSTER and created tables use Replicated* engines.",
+                GROUP_TABLES, ++o, Width.MEDIUM, "Cluster");
+        d.define(DEDUP_WINDOW, Type.INT, 1000, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "non_replicated_deduplication_window of created MergeTree tables (inserts remembered for token dedup).",
+                GROUP_TABLES, ++o, Width.SHORT, "Dedup window");
+        d.define(LOW_CARDINALITY, Type.LIST, "", Importance.LOW,
+                "String fields created as LowCardinality(String).",
+                GROUP_TABLES, ++o, Width.LONG, "LowCardinality fields");
+        d.define(EVOLUTION, Type.STRING, "add_columns", ConfigDef.CaseInsensitiveValidString.in("none", "add_columns"),
+                Importance.MEDIUM, "none: fields without a column are an error. add_columns: a new field adds a "
+                        + "column (Nullable for optional fields) before the batch that needs it.",
+                GROUP_TABLES, ++o, Width.SHORT, "Schema evolution");
+        d.define(DATETIME_TZ, Type.STRING, "UTC", new TimeZoneValidator(), Importance.LOW,
+                "Time zone of DateTime64 columns created for timestamps.",
+                GROUP_TABLES, ++o, Width.SHORT, "DateTime time zone");
+
+        d.define(JSON_TYPE, Type.STRING, "String", ConfigDef.CaseInsensitiveValidString.in("String", "JSON"),
+                Importance.LOW, "Column type created for JSON text (io.debezium.data.Json) and nested structs.",
+                GROUP_TABLES, ++o, Width.SHORT, "JSON column type");
+
+        o = 0;
+        d.define(VERSION_FIELD, Type.STRING, "_version", Importance.MEDIUM,
+                "Field holding the row version (ReplacingMergeTree version column, UInt64).",
+                GROUP_CDC, ++o, Width.SHORT, "Version field");
+        d.define(DELETED_FIELD, Type.STRING, "_deleted", Importance.MEDIUM,
+                "Field holding the delete flag (ReplacingMergeTree is_deleted column, UInt8).",
+                GROUP_CDC, ++o, Width.SHORT, "Delete flag field");
+
+        o = 0;
+        d.define(BUFFER_MAX_ROWS, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "Rows per table (and topic partition) that trigger an insert.",
+                GROUP_BUFFER, ++o, Width.SHORT, "Max rows per insert");
+        d.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+                "Encoded bytes buffered by the task across all tables; reaching it flushes. Bounds the heap "
+                        + "the buffers use.",
+                GROUP_BUFFER, ++o, Width.SHORT, "Max buffered bytes");
+        d.define(BUFFER_FLUSH_INTERVAL_MS, Type.LONG, 5_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "A buffer older than this is inserted at the next put/preCommit.",
+                GROUP_BUFFER, ++o, Width.SHORT, "Flush interval (ms)");
+
+        o = 0;
+        d.define(RETRY_MAX_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Attempts of one insert inside one put() before the task pauses with a RetriableException "
+                        + "(buffer kept, offsets not committed; Connect calls put again later).",
+                GROUP_ERRORS, ++o, Width.SHORT, "Attempts per call");
+        d.define(RETRY_BACKOFF_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "First backoff between attempts; doubles up to retry.backoff.max.ms.",
+                GROUP_ERRORS, ++o, Width.SHORT, "Backoff (ms)");
+        d.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "Largest backoff, also the pause asked from Connect when ClickHouse is unavailable.",
+                GROUP_ERRORS, ++o, Width.SHORT, "Max backoff (ms)");
+
+        o = 0;
+        d.define(DEDUP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Replay-safe inserts: deterministic insert_deduplication_token per table and topic-partition "
+                        + "offset range, and the last range per table/partition remembered in dedup.state.table so a "
+                        + "replay cuts the same ranges. See README.",
+                GROUP_DEDUP, ++o, Width.SHORT, "Replay-safe inserts");
+        d.define(DEDUP_STATE_TABLE, Type.STRING, "_clickhouse_sink_ranges", new IdentifierValidator(), Importance.LOW,
+                "Table (in clickhouse.database) remembering the last inserted range per connector, table and partition.",
+                GROUP_DEDUP, ++o, Width.MEDIUM, "Range state table");
+
+        d.define(TEST_CRASH_AFTER_INSERT, Type.STRING, "none",
+                ConfigDef.CaseInsensitiveValidString.in("none", "task", "jvm"), Importance.LOW,
+                "TEST ONLY. task: the task fails right after its first successful insert, before offsets are "
+                        + "committed; jvm: the worker JVM halts there. For reliability tests; never in production.",
+                GROUP_TEST, 1, Width.SHORT, "Crash after insert (test only)");
+        return d;
+    }
+
+    public ClickHouseSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props, false);
+        if (getString(VERSION_FIELD).equals(getString(DELETED_FIELD)) && !getString(VERSION_FIELD).isEmpty()) {
+            throw new ConfigException(DELETED_FIELD, getString(DELETED_FIELD), "must differ from " + VERSION_FIELD);
+        }
+    }
+
+    public String url() { return getString(URL); }
+    public String user() { return getString(USER); }
+    public Password password() { return getPassword(PASSWORD); }
+    public String database() { return getString(DATABASE); }
+    public String tableTemplate() { return getString(TABLE_TEMPLATE); }
+    public String databaseTemplate() { return getString(DATABASE_TEMPLATE); }
+    public String versionField() { return getString(VERSION_FIELD); }
+    public String deletedField() { return getString(DELETED_FIELD); }
+    public String cluster() { return getString(CLUSTER).trim(); }
+    public boolean autoCreate() { return getBoolean(AUTO_CREATE); }
+    public List<String> orderBy() { return getList(ORDER_BY); }
+    public String partitionBy() { return getString(PARTITION_BY).trim(); }
+    public int dedupWindow() { return getInt(DEDUP_WINDOW); }
+    public List<String> lowCardinalityFields() { return getList(LOW_CARDINALITY); }
+    public String dateTimeZone() { return getString(DATETIME_TZ); }
+    public boolean jsonAsJsonType() { return getString(JSON_TYPE).equalsIgnoreCase("JSON"); }
+    public int bufferMaxRows() { return getInt(BUFFER_MAX_ROWS); }
+    public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES); }
+    public long flushIntervalMs() { return getLong(BUFFER_FLUSH_INTERVAL_MS); }
+    public int retryMaxAttempts() { return getInt(RETRY_MAX_ATTEMPTS); }
+    public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS); }
+    public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS); }
+    public boolean dedupEnabled() { return getBoolean(DEDUP_ENABLED); }
+    public String dedupStateTable() { return getString(DEDUP_STATE_TABLE); }
+
+    public Evolution evolution() {
+        return Evolution.valueOf(getString(EVOLUTION).toUpperCase(Locale.ROOT));
+    }
+
+    public CrashMode crashAfterInsert() {
+        return CrashMode.valueOf(getString(TEST_CRASH_AFTER_INSERT).toUpperCase(Locale.ROOT));
+    }
+
+    /** errors.tolerance=all sends bad records to the DLQ (or logs them) instead of failing. */
+    public boolean toleratesErrors() {
+        Object v = originals().get(ERRORS_TOLERANCE);
+        return v != null && "all".equalsIgnoreCase(v.toString().trim());
+    }
+
+    /** topic -> "table" or "db.table", in the order given. */
+    public Map<String, String> topicTableMap() {
+        return parseTopicMap(getList(TOPIC_TABLE_MAP));
+    }
+
+    static Map<String, String> parseTopicMap(List<String> entries) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String e : entries) {
+            String s = e.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int i = s.lastIndexOf(':');
+            if (i <= 0 || i == s.length() - 1) {
+                throw new ConfigException(TOPIC_TABLE_MAP, e, "entries must look like topic:table or topic:db.table");
+            }
+            m.put(s.substring(0, i).trim(), s.substring(i + 1).trim());
+        }
+        return m;
+    }
+
+    public static final class UrlValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                throw new ConfigException(name, null, "a ClickHouse URL is required, e.g. http://host:8123");
+            }
+            String s = value.toString().trim();
+            try {
+                URI u = new URI(s);
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    throw new ConfigException(name, s, "must start with http:// or https://");
+                }
+                if (u.getHost() == null || u.getHost().isEmpty()) {
+                    throw new ConfigException(name, s, "has no host");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(name, s, "is not a URL: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "http(s)://host:port";
+        }
+    }
+
+    public static final class IdentifierValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || value.toString().isBlank()) {
+                throw new ConfigException(name, value, "must not be empty");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty name";
+        }
+    }
+
+    public static final class TemplateValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value == null ? "" : value.toString();
+            String rest = s.replace("${topic}", "").replace("${db}", "").replace("${table}", "");
+            if (rest.contains("${")) {
+                throw new ConfigException(name, s, "only ${topic}, ${db} and ${table} are known placeholders");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "text with ${topic}, ${db}, ${table}";
+        }
+    }
+
+    public static final class TopicMapValidator implements ConfigDef.Validator {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void ensureValid(String name, Object value) {
+            parseTopicMap(value == null ? List.of() : (List<String>) value);
+        }
+
+        @Override
+        public String toString() {
+            return "topic:table,topic:db.table";
+        }
+    }
+
+    public static final class TimeZoneValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.time.ZoneId.of(String.valueOf(value));
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "is not a time zone id: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "time zone id, e.g. UTC";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.streamingetl.clickhouse.config;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.query.GenericRecord;
+import io.streamingetl.clickhouse.write.ClickHouseClients;
+import io.streamingetl.clickhouse.write.ClickHouseErrors;
+import org.apache.kafka.common.config.ConfigValue;
+
+import java.util.List;
+import java.util.Map;
+
+/** validate()'s live checks: server reachable, credentials accepted, database present. */
+public final class ConnectionCheck {
+    private ConnectionCheck() {
+    }
+
+    public static void run(Map<String, String> props, Map<String, ConfigValue> values) {
+        ClickHouseSinkConfig config;
+        try {
+            config = new ClickHouseSinkConfig(props);
+        } catch (RuntimeException e) {
+            return; // field errors are already reported per option
+        }
+        try (Client client = ClickHouseClients.build(config)) {
+            List<GenericRecord> rows;
+            try {
+                rows = client.queryAll("SELECT count() AS n FROM system.databases WHERE name = {db:String}",
+                        Map.of("db", config.database()));
+            } catch (Exception e) {
+                Throwable cause = ClickHouseErrors.unwrap(e);
+                int code = ClickHouseErrors.code(cause);
+                if (code == 516 || code == 192 || code == 193 || code == 194) {
+                    add(values, ClickHouseSinkConfig.PASSWORD, "ClickHouse rejected user '" + config.user()
+                            + "' (code " + code + "): check " + ClickHouseSinkConfig.USER + " and "
+                            + ClickHouseSinkConfig.PASSWORD);
+                    add(values, ClickHouseSinkConfig.USER, "authentication failed for user '" + config.user() + "'");
+                } else {
+                    add(values, ClickHouseSinkConfig.URL, "cannot reach ClickHouse at " + config.url() + ": "
+                            + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                }
+                return;
+            }
+            if (rows.isEmpty() || rows.get(0).getLong("n") == 0) {
+                add(values, ClickHouseSinkConfig.DATABASE, "database '" + config.database()
+                        + "' does not exist on " + config.url());
+            }
+        } catch (RuntimeException e) {
+            add(values, ClickHouseSinkConfig.URL, "cannot use ClickHouse at " + config.url() + ": " + e.getMessage());
+        }
+    }
+
+    static void add(Map<String, ConfigValue> values, String name, String message) {
+        ConfigValue v = values.computeIfAbsent(name, ConfigValue::new);
+        v.addErrorMessage(message);
+    }
+}

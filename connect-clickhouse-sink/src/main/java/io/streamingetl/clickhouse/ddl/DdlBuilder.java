@@ -1,0 +1,89 @@
+package io.streamingetl.clickhouse.ddl;
+
+import io.streamingetl.clickhouse.route.TableId;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * SQL text of the DDL the sink runs. Pure functions, so the ON CLUSTER / Replicated variants are
+ * unit-tested as text (there is no cluster to run them on in tests).
+ */
+public final class DdlBuilder {
+    /** A column of a table to create. */
+    public record ColumnDef(String name, String type) {
+    }
+
+    /** Engine choice: ReplacingMergeTree(version[, deleted]) for CDC rows, MergeTree otherwise. */
+    public record TableSpec(List<ColumnDef> columns, List<String> orderBy, String partitionBy,
+                            String versionColumn, String deletedColumn, int dedupWindow) {
+    }
+
+    private final String cluster;
+
+    public DdlBuilder(String cluster) {
+        this.cluster = cluster == null ? "" : cluster.trim();
+    }
+
+    private String onCluster() {
+        return cluster.isEmpty() ? "" : " ON CLUSTER " + Sql.quote(cluster);
+    }
+
+    public String createTable(TableId id, TableSpec spec) {
+        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(id.quoted()).append(onCluster())
+                .append(" (");
+        b.append(spec.columns().stream().map(c -> Sql.quote(c.name()) + " " + c.type())
+                .collect(Collectors.joining(", ")));
+        b.append(") ENGINE = ").append(engine(id, spec));
+        if (!spec.partitionBy().isEmpty()) {
+            b.append(" PARTITION BY ").append(spec.partitionBy());
+        }
+        b.append(" ORDER BY ").append(spec.orderBy().isEmpty() ? "tuple()"
+                : "(" + spec.orderBy().stream().map(Sql::quote).collect(Collectors.joining(", ")) + ")");
+        if (spec.dedupWindow() > 0 && cluster.isEmpty()) {
+            // Replicated tables dedup through Keeper (replicated_deduplication_window) by default.
+            b.append(" SETTINGS non_replicated_deduplication_window = ").append(spec.dedupWindow());
+        }
+        return b.toString();
+    }
+
+    private String engine(TableId id, TableSpec spec) {
+        boolean replacing = spec.versionColumn() != null;
+        String prefix = cluster.isEmpty() ? "" : "Replicated";
+        StringBuilder args = new StringBuilder();
+        if (!cluster.isEmpty()) {
+            args.append(Sql.literal("/clickhouse/tables/{shard}/" + id.database() + "/" + id.table()))
+                    .append(", ").append(Sql.literal("{replica}"));
+        }
+        if (replacing) {
+            if (args.length() > 0) {
+                args.append(", ");
+            }
+            args.append(Sql.quote(spec.versionColumn()));
+            if (spec.deletedColumn() != null) {
+                args.append(", ").append(Sql.quote(spec.deletedColumn()));
+            }
+        }
+        String name = prefix + (replacing ? "ReplacingMergeTree" : "MergeTree");
+        return name + "(" + args + ")";
+    }
+
+    public String addColumn(TableId id, String column, String type) {
+        return "ALTER TABLE " + id.quoted() + onCluster() + " ADD COLUMN IF NOT EXISTS " + Sql.quote(column) + " " + type;
+    }
+
+    public String createDatabase(String database) {
+        return "CREATE DATABASE IF NOT EXISTS " + Sql.quote(database) + onCluster();
+    }
+
+    /** The replay-safety state: last inserted range per connector, table and topic partition. */
+    public String createRangeTable(TableId id) {
+        String engine = cluster.isEmpty() ? "ReplacingMergeTree(`last_offset`)"
+                : "ReplicatedReplacingMergeTree(" + Sql.literal("/clickhouse/tables/{shard}/" + id.database() + "/"
+                + id.table()) + ", '{replica}', `last_offset`)";
+        return "CREATE TABLE IF NOT EXISTS " + id.quoted() + onCluster() + " (`connector` String, `topic` String, "
+                + "`partition` Int32, `db` String, `tbl` String, `first_offset` Int64, `last_offset` Int64, "
+                + "`updated` DateTime64(3) DEFAULT now64(3)) ENGINE = " + engine
+                + " ORDER BY (`connector`, `topic`, `partition`, `db`, `tbl`)";
+    }
+}

@@ -1,0 +1,57 @@
+package io.streamingetl.clickhouse.ddl;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
+import com.clickhouse.client.api.query.GenericRecord;
+import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.write.ClickHouseErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Reads table structure from system.columns and runs DDL. Kept away from the write path. */
+public final class TableManager {
+    private static final Logger log = LoggerFactory.getLogger(TableManager.class);
+
+    private final Client client;
+    private final DdlBuilder ddl;
+
+    public TableManager(Client client, DdlBuilder ddl) {
+        this.client = client;
+        this.ddl = ddl;
+    }
+
+    public DdlBuilder ddl() {
+        return ddl;
+    }
+
+    /** The table's columns, or null when it does not exist. */
+    public TableDescription describe(TableId id) {
+        List<GenericRecord> rows = ClickHouseErrors.call("describe " + id, () -> client.queryAll(
+                "SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} "
+                        + "AND table = {t:String} ORDER BY position",
+                Map.of("db", id.database(), "t", id.table())));
+        if (rows.isEmpty()) {
+            return null;
+        }
+        List<ColumnInfo> cols = new ArrayList<>(rows.size());
+        for (GenericRecord r : rows) {
+            cols.add(new ColumnInfo(r.getString("name"), r.getString("type"), r.getString("default_kind")));
+        }
+        return new TableDescription(id, cols);
+    }
+
+    public void execute(String sql) {
+        log.info("ClickHouse DDL: {}", sql);
+        ClickHouseErrors.call("DDL " + sql, () -> {
+            CommandSettings s = new CommandSettings();
+            s.serverSetting("async_insert", "0");
+            client.execute(sql, s).get(5, TimeUnit.MINUTES).close();
+            return null;
+        });
+    }
+}

@@ -1,0 +1,385 @@
+package io.streamingetl.clickhouse.encode;
+
+import com.clickhouse.client.api.data_formats.internal.SerializerUtils;
+import com.clickhouse.data.ClickHouseColumn;
+import com.clickhouse.data.format.BinaryStreamUtils;
+import io.streamingetl.clickhouse.encode.JsonText;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.UUID;
+
+/**
+ * RowBinary encoders per ClickHouse column type, built once per column plan on the official
+ * client's serializers (BinaryStreamUtils / SerializerUtils). Each accepts the canonical values
+ * of {@link io.streamingetl.clickhouse.schema.ColumnType#toCanonical} and, for schemaless records,
+ * plain JSON-ish values (numbers, strings, booleans, lists, maps).
+ */
+public final class Encoders {
+    private static final BigInteger[] POW10 = new BigInteger[10];
+
+    static {
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = BigInteger.TEN.pow(i);
+        }
+    }
+
+    private Encoders() {
+    }
+
+    /** The encoder of a non-null value of {@code column}'s type; Nullable is handled by the caller. */
+    public static ValueEncoder forColumn(ClickHouseColumn column) {
+        return switch (column.getDataType()) {
+            case Int8, UInt8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, (byte) toLong(v, column));
+            case Int16, UInt16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, (short) toLong(v, column));
+            case Int32, UInt32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, (int) toLong(v, column));
+            case Int64 -> (out, v) -> BinaryStreamUtils.writeInt64(out, toLong(v, column));
+            case UInt64 -> (out, v) -> {
+                if (v instanceof BigInteger bi) {
+                    BinaryStreamUtils.writeUnsignedInt64(out, bi);
+                } else {
+                    BinaryStreamUtils.writeInt64(out, toLong(v, column));
+                }
+            };
+            case Float32 -> (out, v) -> BinaryStreamUtils.writeFloat32(out, (float) toDouble(v, column));
+            case Float64 -> (out, v) -> BinaryStreamUtils.writeFloat64(out, toDouble(v, column));
+            case Bool -> (out, v) -> BinaryStreamUtils.writeBoolean(out, toBoolean(v, column));
+            case Decimal, Decimal32, Decimal64, Decimal128, Decimal256 -> decimal(column);
+            case String -> (out, v) -> writeString(out, v);
+            case FixedString -> fixedString(column);
+            case JSON -> (out, v) -> BinaryStreamUtils.writeString(out,
+                    v instanceof String s ? s : JsonText.of(v));
+            case UUID -> (out, v) -> BinaryStreamUtils.writeUuid(out, v instanceof UUID u ? u : parseUuid(v));
+            case Date -> (out, v) -> BinaryStreamUtils.writeUnsignedInt16(out, toEpochDays(v));
+            case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, toEpochDays(v));
+            case DateTime, DateTime32 -> dateTime(column, 0);
+            case DateTime64 -> dateTime(column, column.getScale());
+            case Enum8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, enumValue(column, v));
+            case Enum16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, enumValue(column, v));
+            case Array -> array(column);
+            case Map -> map(column);
+            default -> (out, v) -> SerializerUtils.serializeData(out, v, column);
+        };
+    }
+
+    /** Nullable(T) wrapper or the plain encoder. Nulls into non-Nullable columns are the caller's business. */
+    public static ValueEncoder nullableAware(ClickHouseColumn column) {
+        ValueEncoder inner = forColumn(column);
+        if (!column.isNullable()) {
+            return inner;
+        }
+        return (out, v) -> {
+            if (v == null) {
+                out.write(1);
+            } else {
+                out.write(0);
+                inner.encode(out, v);
+            }
+        };
+    }
+
+    private static ValueEncoder array(ClickHouseColumn column) {
+        ClickHouseColumn elem = column.getNestedColumns().get(0);
+        ValueEncoder e = nullableAware(elem);
+        boolean nullable = elem.isNullable();
+        return (out, v) -> {
+            Collection<?> c = v instanceof Collection<?> col ? col : java.util.List.of(v);
+            BinaryStreamUtils.writeVarInt(out, c.size());
+            for (Object o : c) {
+                if (o == null && !nullable) {
+                    throw new DataException("null element in " + column.getOriginalTypeName());
+                }
+                e.encode(out, o);
+            }
+        };
+    }
+
+    private static ValueEncoder map(ClickHouseColumn column) {
+        ValueEncoder k = forColumn(column.getKeyInfo());
+        ValueEncoder val = nullableAware(column.getValueInfo());
+        boolean nullable = column.getValueInfo().isNullable();
+        return (out, v) -> {
+            if (!(v instanceof Map<?, ?> m)) {
+                throw new DataException("expected a map for " + column.getOriginalTypeName() + ", got "
+                        + v.getClass().getSimpleName());
+            }
+            BinaryStreamUtils.writeVarInt(out, m.size());
+            for (Map.Entry<?, ?> en : m.entrySet()) {
+                if (en.getKey() == null || (en.getValue() == null && !nullable)) {
+                    throw new DataException("null key or value in " + column.getOriginalTypeName());
+                }
+                k.encode(out, en.getKey());
+                val.encode(out, en.getValue());
+            }
+        };
+    }
+
+    private static ValueEncoder decimal(ClickHouseColumn column) {
+        int precision = column.getPrecision();
+        int scale = column.getScale();
+        if (precision <= 18) {
+            // Fast path: the unscaled value fits a long (Decimal32/64); width by precision.
+            boolean four = precision <= 9;
+            return (out, v) -> {
+                BigDecimal d = toDecimal(v, scale, column);
+                if (d.precision() - d.scale() > precision - scale) {
+                    throw new DataException("decimal " + d.toPlainString() + " does not fit "
+                            + column.getOriginalTypeName());
+                }
+                long unscaled = d.unscaledValue().longValue();
+                if (four) {
+                    BinaryStreamUtils.writeInt32(out, (int) unscaled);
+                } else {
+                    BinaryStreamUtils.writeInt64(out, unscaled);
+                }
+            };
+        }
+        return (out, v) -> BinaryStreamUtils.writeDecimal(out, toDecimal(v, scale, column), precision, scale);
+    }
+
+    private static BigDecimal toDecimal(Object v, int scale, ClickHouseColumn column) {
+        BigDecimal d;
+        if (v instanceof BigDecimal bd) {
+            d = bd;
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            d = BigDecimal.valueOf(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            d = new BigDecimal(n.toString());
+        } else if (v instanceof String s) {
+            try {
+                d = new BigDecimal(s.trim());
+            } catch (NumberFormatException e) {
+                throw new DataException("'" + s + "' is not a decimal for " + column.getOriginalTypeName());
+            }
+        } else {
+            throw mismatch(v, column);
+        }
+        if (d.scale() == scale) {
+            return d;
+        }
+        try {
+            return d.setScale(scale, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new DataException("decimal " + d.toPlainString() + " has more digits after the point than "
+                    + column.getOriginalTypeName() + " keeps");
+        }
+    }
+
+    private static ValueEncoder fixedString(ClickHouseColumn column) {
+        int n = column.getPrecision() > 0 ? column.getPrecision() : column.getEstimatedLength();
+        return (out, v) -> {
+            byte[] b = bytesOf(v);
+            if (b.length > n) {
+                throw new DataException(b.length + " bytes do not fit " + column.getOriginalTypeName());
+            }
+            SerializerUtils.writeFixedStringBytes(out, b, n);
+        };
+    }
+
+    private static void writeString(OutputStream out, Object v) throws java.io.IOException {
+        if (v instanceof String s) {
+            BinaryStreamUtils.writeString(out, s);
+        } else if (v instanceof byte[] b) {
+            BinaryStreamUtils.writeString(out, b);
+        } else if (v instanceof ByteBuffer bb) {
+            byte[] b = new byte[bb.remaining()];
+            bb.duplicate().get(b);
+            BinaryStreamUtils.writeString(out, b);
+        } else if (v instanceof BigDecimal d) {
+            BinaryStreamUtils.writeString(out, d.toPlainString());
+        } else if (v instanceof Struct || v instanceof Map || v instanceof Collection) {
+            BinaryStreamUtils.writeString(out, JsonText.of(v));
+        } else if (v instanceof java.util.Date d) {
+            BinaryStreamUtils.writeString(out, d.toInstant().toString());
+        } else {
+            BinaryStreamUtils.writeString(out, v.toString());
+        }
+    }
+
+    private static byte[] bytesOf(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        if (v instanceof ByteBuffer bb) {
+            byte[] b = new byte[bb.remaining()];
+            bb.duplicate().get(b);
+            return b;
+        }
+        return v.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ValueEncoder dateTime(ClickHouseColumn column, int scale) {
+        TimeZone tz = column.getTimeZone();
+        ZoneId zone = tz == null ? ZoneOffset.UTC : tz.toZoneId();
+        long perSecond = POW10[scale].longValue();
+        return (out, v) -> {
+            long ticks;
+            if (v instanceof java.util.Date d) {
+                long ms = d.getTime();
+                ticks = scale >= 3 ? ms * (perSecond / 1000) : Math.floorDiv(ms, 1000L / perSecond);
+            } else if (v instanceof Instant i) {
+                ticks = instantTicks(i, scale, perSecond);
+            } else if (v instanceof Number n) {
+                ticks = n.longValue(); // schemaless numbers are in the column's own unit
+            } else if (v instanceof String s) {
+                ticks = instantTicks(parseInstant(s, zone, column), scale, perSecond);
+            } else if (v instanceof LocalDateTime ldt) {
+                ticks = instantTicks(ldt.atZone(zone).toInstant(), scale, perSecond);
+            } else if (v instanceof OffsetDateTime odt) {
+                ticks = instantTicks(odt.toInstant(), scale, perSecond);
+            } else if (v instanceof ZonedDateTime zdt) {
+                ticks = instantTicks(zdt.toInstant(), scale, perSecond);
+            } else {
+                throw mismatch(v, column);
+            }
+            if (scale == 0) {
+                BinaryStreamUtils.writeUnsignedInt32(out, ticks);
+            } else {
+                BinaryStreamUtils.writeInt64(out, ticks);
+            }
+        };
+    }
+
+    private static long instantTicks(Instant i, int scale, long perSecond) {
+        long sub = scale == 0 ? 0 : i.getNano() / (1_000_000_000L / perSecond);
+        return Math.multiplyExact(i.getEpochSecond(), perSecond) + sub;
+    }
+
+    private static Instant parseInstant(String s, ZoneId zone, ClickHouseColumn column) {
+        String t = s.trim();
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new DataException("'" + s + "' is not an ISO-8601 timestamp for " + column.getOriginalTypeName());
+            }
+        }
+    }
+
+    private static int toEpochDays(Object v) {
+        if (v instanceof Integer i) {
+            return i;
+        }
+        if (v instanceof java.util.Date d) {
+            return (int) Math.floorDiv(d.getTime(), 86_400_000L);
+        }
+        if (v instanceof LocalDate ld) {
+            return (int) ld.toEpochDay();
+        }
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return (int) LocalDate.parse(s.trim()).toEpochDay();
+            } catch (DateTimeParseException e) {
+                throw new DataException("'" + s + "' is not an ISO-8601 date");
+            }
+        }
+        throw new DataException("cannot write " + v.getClass().getSimpleName() + " as a date");
+    }
+
+    private static long toLong(Object v, ClickHouseColumn column) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Integer i) {
+            return i;
+        }
+        if (v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (v instanceof BigDecimal || v instanceof Double || v instanceof Float) {
+            BigDecimal d = v instanceof BigDecimal bd ? bd : BigDecimal.valueOf(((Number) v).doubleValue());
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new DataException(v + " is not a whole number for " + column.getOriginalTypeName());
+            }
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new DataException("'" + s + "' is not a number for " + column.getOriginalTypeName());
+            }
+        }
+        throw mismatch(v, column);
+    }
+
+    private static double toDouble(Object v, ClickHouseColumn column) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw new DataException("'" + s + "' is not a number for " + column.getOriginalTypeName());
+            }
+        }
+        throw mismatch(v, column);
+    }
+
+    private static boolean toBoolean(Object v, ClickHouseColumn column) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return n.longValue() != 0;
+        }
+        if (v instanceof String s) {
+            return s.equalsIgnoreCase("true") || s.equals("1");
+        }
+        throw mismatch(v, column);
+    }
+
+    private static int enumValue(ClickHouseColumn column, Object v) {
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return column.getEnumConstants().value(v.toString());
+        } catch (RuntimeException e) {
+            throw new DataException("'" + v + "' is not a value of " + column.getOriginalTypeName());
+        }
+    }
+
+    private static UUID parseUuid(Object v) {
+        try {
+            return UUID.fromString(v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new DataException("'" + v + "' is not a UUID");
+        }
+    }
+
+    private static DataException mismatch(Object v, ClickHouseColumn column) {
+        return new DataException("cannot write a " + v.getClass().getSimpleName() + " into "
+                + column.getOriginalTypeName());
+    }
+}

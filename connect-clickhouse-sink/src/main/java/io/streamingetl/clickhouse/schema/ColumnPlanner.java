@@ -1,0 +1,264 @@
+package io.streamingetl.clickhouse.schema;
+
+import com.clickhouse.data.ClickHouseColumn;
+import com.clickhouse.data.ClickHouseDataType;
+import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
+import io.streamingetl.clickhouse.config.ClickHouseSinkConfig.Evolution;
+import io.streamingetl.clickhouse.ddl.ColumnInfo;
+import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
+import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
+import io.streamingetl.clickhouse.ddl.Sql;
+import io.streamingetl.clickhouse.ddl.TableDescription;
+import io.streamingetl.clickhouse.ddl.TableManager;
+import io.streamingetl.clickhouse.encode.Encoders;
+import io.streamingetl.clickhouse.route.TableId;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Column plans per (table, record schema), cached. Building a plan may create the table or add
+ * columns (through {@link TableManager}, before any row that needs them is buffered). The cache is
+ * an LRU of 1,024 plans with an identity front (converters reuse schema instances), so a task
+ * with many tables does not thrash and a hit costs no deep schema hashing.
+ */
+public final class ColumnPlanner {
+    private static final int MAX_PLANS = 1024;
+
+    private final TableManager tables;
+    private final TypeRegistry registry;
+    private final ClickHouseSinkConfig config;
+    private final TypeContext typeContext;
+    private final Set<String> createdDatabases = new HashSet<>();
+
+    private final Map<TableId, TableDescription> descriptions = new HashMap<>();
+    private final Map<TableId, IdentityHashMap<Schema, ColumnPlan>> fast = new HashMap<>();
+    private final LinkedHashMap<PlanKey, ColumnPlan> plans = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PlanKey, ColumnPlan> eldest) {
+            if (size() > MAX_PLANS) {
+                IdentityHashMap<Schema, ColumnPlan> f = fast.get(eldest.getKey().table());
+                if (f != null) {
+                    f.values().removeIf(p -> p == eldest.getValue());
+                }
+                return true;
+            }
+            return false;
+        }
+    };
+
+    private record PlanKey(TableId table, Schema schema) {
+    }
+
+    public ColumnPlanner(TableManager tables, TypeRegistry registry, ClickHouseSinkConfig config) {
+        this.tables = tables;
+        this.registry = registry;
+        this.config = config;
+        this.typeContext = new TypeContext(registry, config.dateTimeZone(),
+                Set.copyOf(config.lowCardinalityFields()), config.jsonAsJsonType(), null);
+    }
+
+    /** Drops what is known about a table: the next record re-reads system.columns. */
+    public void invalidate(TableId table) {
+        descriptions.remove(table);
+        fast.remove(table);
+        plans.keySet().removeIf(k -> k.table().equals(table));
+    }
+
+    public ColumnPlan plan(TableId table, SinkRecord record) {
+        Schema schema = record.valueSchema();
+        IdentityHashMap<Schema, ColumnPlan> f = fast.computeIfAbsent(table, t -> new IdentityHashMap<>());
+        ColumnPlan p = f.get(schema);
+        if (p != null) {
+            return p;
+        }
+        PlanKey key = new PlanKey(table, schema);
+        p = plans.get(key);
+        if (p == null) {
+            p = schema == null ? planSchemaless(table) : planStruct(table, record);
+            plans.put(key, p);
+        }
+        if (f.size() < MAX_PLANS) {
+            f.put(schema, p);
+        }
+        return p;
+    }
+
+    private TableDescription description(TableId table) {
+        TableDescription d = descriptions.get(table);
+        if (d == null) {
+            d = tables.describe(table);
+            if (d != null) {
+                descriptions.put(table, d);
+            }
+        }
+        return d;
+    }
+
+    private ColumnPlan planSchemaless(TableId table) {
+        TableDescription d = description(table);
+        if (d == null) {
+            throw new DataException("table " + table + " does not exist and records without a schema cannot "
+                    + "create it; create the table or use a converter with schemas");
+        }
+        List<String> names = new ArrayList<>();
+        List<ColumnPlan.Slot> slots = new ArrayList<>();
+        boolean json = false;
+        for (ColumnInfo c : d.columns()) {
+            if (!c.insertable()) {
+                continue;
+            }
+            ClickHouseColumn col = ClickHouseColumn.of(c.name(), c.type());
+            json |= col.getDataType() == ClickHouseDataType.JSON;
+            names.add(Sql.quote(c.name()));
+            slots.add(new ColumnPlan.Slot(c.name(), c.type(), null, c.name(), null, null,
+                    Encoders.nullableAware(col), col.isNullable()));
+        }
+        return new ColumnPlan(table, names, slots, true, false, json);
+    }
+
+    private ColumnPlan planStruct(TableId table, SinkRecord record) {
+        Schema schema = record.valueSchema();
+        if (schema.type() != Schema.Type.STRUCT) {
+            throw new DataException("record value must be a Struct (or a schemaless Map), got " + schema.type());
+        }
+        boolean cdc = isCdc(schema);
+        TableDescription d = description(table);
+        if (d == null) {
+            if (!config.autoCreate()) {
+                throw new ConnectException("table " + table + " does not exist and " + ClickHouseSinkConfig.AUTO_CREATE
+                        + "=false");
+            }
+            create(table, record, cdc);
+            d = description(table);
+            if (d == null) {
+                throw new ConnectException("table " + table + " was created but system.columns does not show it");
+            }
+        }
+        d = evolve(table, record, d);
+
+        List<String> names = new ArrayList<>();
+        List<ColumnPlan.Slot> slots = new ArrayList<>();
+        boolean defaults = false;
+        boolean json = false;
+        for (Field field : schema.fields()) {
+            ColumnInfo c = d.column(field.name());
+            if (c == null || !c.insertable()) {
+                continue; // evolution=none with an unmapped field was rejected in evolve()
+            }
+            ColumnType type = registry.lookup(field.schema());
+            String fieldType = registry.columnType(field.schema(), typeContext.forField(field.name()), false);
+            if (!TypeFamilies.writable(fieldType, c.type()) && !isCdcField(field.name())) {
+                throw new DataException("field '" + field.name() + "' of topic " + record.topic() + " has type "
+                        + fieldType + " but column " + table + "." + c.name() + " is " + c.type()
+                        + "; this change is not compatible, migrate the column or route to a new table");
+            }
+            ClickHouseColumn col = ClickHouseColumn.of(c.name(), c.type());
+            json |= col.getDataType() == ClickHouseDataType.JSON;
+            boolean nullable = col.isNullable();
+            defaults |= field.schema().isOptional() && !nullable;
+            names.add(Sql.quote(c.name()));
+            slots.add(new ColumnPlan.Slot(c.name(), c.type(), field, null, field.schema(), type,
+                    Encoders.nullableAware(col), nullable));
+        }
+        if (slots.isEmpty()) {
+            throw new DataException("no field of topic " + record.topic() + " matches a column of " + table);
+        }
+        return new ColumnPlan(table, names, slots, defaults, cdc, json);
+    }
+
+    private boolean isCdc(Schema schema) {
+        return !config.versionField().isEmpty() && schema.field(config.versionField()) != null
+                && !config.deletedField().isEmpty() && schema.field(config.deletedField()) != null;
+    }
+
+    private boolean isCdcField(String name) {
+        return name.equals(config.versionField()) || name.equals(config.deletedField());
+    }
+
+    private void create(TableId table, SinkRecord record, boolean cdc) {
+        Schema schema = record.valueSchema();
+        List<String> orderBy = orderBy(record);
+        List<ColumnDef> cols = new ArrayList<>();
+        for (Field f : schema.fields()) {
+            String type;
+            if (cdc && f.name().equals(config.versionField())) {
+                type = "UInt64";
+            } else if (cdc && f.name().equals(config.deletedField())) {
+                type = "UInt8";
+            } else {
+                // Sort-key columns cannot be Nullable (allow_nullable_key is off by default).
+                type = registry.columnType(f.schema(), typeContext.forField(f.name()), orderBy.contains(f.name()));
+            }
+            cols.add(new ColumnDef(f.name(), type));
+        }
+        if (!createdDatabases.contains(table.database())) {
+            tables.execute(tables.ddl().createDatabase(table.database()));
+            createdDatabases.add(table.database());
+        }
+        TableSpec spec = new TableSpec(cols, orderBy, config.partitionBy(),
+                cdc ? config.versionField() : null, cdc ? config.deletedField() : null, config.dedupWindow());
+        tables.execute(tables.ddl().createTable(table, spec));
+        descriptions.remove(table);
+    }
+
+    private List<String> orderBy(SinkRecord record) {
+        Schema value = record.valueSchema();
+        List<String> out = new ArrayList<>();
+        List<String> configured = config.orderBy();
+        if (!configured.isEmpty()) {
+            for (String c : configured) {
+                if (value.field(c.trim()) == null) {
+                    throw new ConnectException(ClickHouseSinkConfig.ORDER_BY + " names '" + c + "' but topic "
+                            + record.topic() + " has no such field");
+                }
+                out.add(c.trim());
+            }
+            return out;
+        }
+        Schema key = record.keySchema();
+        if (key != null && key.type() == Schema.Type.STRUCT) {
+            for (Field f : key.fields()) {
+                if (value.field(f.name()) != null) {
+                    out.add(f.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Adds columns for new fields (schema.evolution=add_columns) before any row needs them. */
+    private TableDescription evolve(TableId table, SinkRecord record, TableDescription d) {
+        List<Field> missing = new ArrayList<>();
+        for (Field f : record.valueSchema().fields()) {
+            if (d.column(f.name()) == null) {
+                missing.add(f);
+            }
+        }
+        if (missing.isEmpty()) {
+            return d;
+        }
+        if (config.evolution() == Evolution.NONE) {
+            throw new DataException("field '" + missing.get(0).name() + "' of topic " + record.topic()
+                    + " has no column in " + table + " and " + ClickHouseSinkConfig.EVOLUTION + "=none");
+        }
+        for (Field f : missing) {
+            String type = registry.columnType(f.schema(), typeContext.forField(f.name()), false);
+            tables.execute(tables.ddl().addColumn(table, f.name(), type));
+        }
+        descriptions.remove(table);
+        TableDescription fresh = description(table);
+        return fresh == null ? d : fresh;
+    }
+}

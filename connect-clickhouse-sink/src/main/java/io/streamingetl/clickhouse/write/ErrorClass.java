@@ -1,0 +1,11 @@
+package io.streamingetl.clickhouse.write;
+
+/** What to do about a failed request. */
+public enum ErrorClass {
+    /** Network, timeouts, overload, a restarting server: retry with backoff, keep the buffer. */
+    TRANSIENT,
+    /** The table no longer matches the column plan: refresh the plan and re-encode. */
+    SCHEMA,
+    /** Anything else (bad credentials, bad data, missing database): stop with a clear error. */
+    PERMANENT
+}

@@ -1,0 +1,21 @@
+package io.streamingetl.clickhouse.write;
+
+/** An insert that failed after the allowed attempts, with its classification. */
+public final class InsertFailure extends Exception {
+    private final ErrorClass errorClass;
+    private final int code;
+
+    public InsertFailure(String message, ErrorClass errorClass, int code, Throwable cause) {
+        super(message, cause);
+        this.errorClass = errorClass;
+        this.code = code;
+    }
+
+    public ErrorClass errorClass() {
+        return errorClass;
+    }
+
+    public int code() {
+        return code;
+    }
+}
