@@ -44,8 +44,8 @@ import io.streamingetl.enrich.Fixtures.Fixture;
 class FixtureTest {
 
     static final List<String> META = List.of("_op", "_ts_ms", "_db", "_table", "_deleted", "_version");
-    /** The fixtures were captured without provide.transaction.metadata; see versionOrder*. */
-    static final Map<String, String> LENIENT = Map.of("version.strict", "false");
+    /** Default options (the fixtures were captured with provide.transaction.metadata=true). */
+    static final Map<String, String> DEFAULTS = Map.of();
 
     static List<Fixture> schemad;
     static List<Fixture> schemaless;
@@ -69,7 +69,7 @@ class FixtureTest {
     }
 
     static Struct row(String label) {
-        SinkRecord out = value(LENIENT).apply(fixture(schemad, label).record());
+        SinkRecord out = value(DEFAULTS).apply(fixture(schemad, label).record());
         assertNotNull(out, label);
         Struct s = (Struct) out.value();
         s.validate();
@@ -84,7 +84,7 @@ class FixtureTest {
 
     @Test
     void everyOpGivesTheRightImageAndMetadata() {
-        CdcEnrich.Value<SinkRecord> t = value(LENIENT);
+        CdcEnrich.Value<SinkRecord> t = value(DEFAULTS);
         int rows = 0;
         for (Fixture f : schemad) {
             if (!isData(f)) {
@@ -129,7 +129,7 @@ class FixtureTest {
         Fixture d = fixture(schemad, "person/d/1");
         Struct before = ((Struct) d.value.value()).getStruct("before");
 
-        Struct soft = (Struct) value(LENIENT).apply(d.record()).value();
+        Struct soft = (Struct) value(DEFAULTS).apply(d.record()).value();
         assertEquals(before.getString("last_name"), soft.get("last_name"));
         assertEquals((byte) 1, soft.get("_deleted"));
 
@@ -142,7 +142,7 @@ class FixtureTest {
 
         // schemaless takes the same path
         Fixture dl = fixture(schemaless, "person/d/1");
-        assertEquals((byte) 1, ((Map<?, ?>) value(LENIENT).apply(dl.record()).value()).get("_deleted"));
+        assertEquals((byte) 1, ((Map<?, ?>) value(DEFAULTS).apply(dl.record()).value()).get("_deleted"));
         assertNull(value(Map.of("delete.mode", "tombstone")).apply(dl.record()).value());
         assertNull(value(Map.of("delete.mode", "drop")).apply(dl.record()));
     }
@@ -170,14 +170,14 @@ class FixtureTest {
             assertSame(r, t.apply(r), f.label);
         }
         // an already flat row (our own output) passes too
-        SinkRecord flat = value(LENIENT).apply(fixture(schemad, "person/c/1").record());
-        assertSame(flat, value(LENIENT).apply(flat));
+        SinkRecord flat = value(DEFAULTS).apply(fixture(schemad, "person/c/1").record());
+        assertSame(flat, value(DEFAULTS).apply(flat));
     }
 
     @Test
     void keyFlattenOption() {
         Fixture f = fixture(schemad, "all_types/c/1");
-        SinkRecord out = value(Map.of("key.flatten", "true", "version.strict", "false")).apply(f.record());
+        SinkRecord out = value(Map.of("key.flatten", "true")).apply(f.record());
         assertEquals(((Struct) f.key.value()).getInt32("id"), ((Struct) out.key()).get("id"));
         assertEquals(f.key.schema().fields().stream().map(Field::name).collect(Collectors.toList()),
                 out.keySchema().fields().stream().map(Field::name).collect(Collectors.toList()));
@@ -288,8 +288,8 @@ class FixtureTest {
 
     @Test
     void schemaAndSchemalessGiveTheSameRows() {
-        CdcEnrich.Value<SinkRecord> ts = value(LENIENT);
-        CdcEnrich.Value<SinkRecord> tl = value(LENIENT);
+        CdcEnrich.Value<SinkRecord> ts = value(DEFAULTS);
+        CdcEnrich.Value<SinkRecord> tl = value(DEFAULTS);
         int compared = 0;
         for (int i = 0; i < schemad.size(); i++) {
             Fixture a = schemad.get(i);
@@ -377,7 +377,7 @@ class FixtureTest {
 
     @Test
     void schemalessNullParentGivesNullChildrenOnceTheShapeIsKnown() {
-        CdcEnrich.Value<SinkRecord> t = value(LENIENT);
+        CdcEnrich.Value<SinkRecord> t = value(DEFAULTS);
         Map<?, ?> full = (Map<?, ?>) t.apply(fixture(schemaless, "all_types/r/1").record()).value();
         assertEquals(13.405, full.get("c_point_x"));
         Map<?, ?> nulls = (Map<?, ?>) t.apply(fixture(schemaless, "all_types/r/2").record()).value();
@@ -392,13 +392,13 @@ class FixtureTest {
     void metadataNameCollidingWithAColumnIsAnErrorNamingBothAndTheRecord() {
         Fixture f = fixture(schemad, "person/c/1");
         DataException e = assertThrows(DataException.class,
-                () -> value(Map.of("metadata.op.name", "email", "version.strict", "false")).apply(f.record()));
+                () -> value(Map.of("metadata.op.name", "email")).apply(f.record()));
         assertTrue(e.getMessage().contains("'email'") && e.getMessage().contains("metadata.op.name"), e.getMessage());
         assertTrue(e.getMessage().contains("topic '" + f.topic + "', partition 0, offset " + f.offset), e.getMessage());
 
         Fixture l = fixture(schemaless, "person/c/1");
         DataException el = assertThrows(DataException.class,
-                () -> value(Map.of("metadata.op.name", "email", "version.strict", "false")).apply(l.record()));
+                () -> value(Map.of("metadata.op.name", "email")).apply(l.record()));
         assertTrue(el.getMessage().contains("'email'") && el.getMessage().contains("metadata.op.name"), el.getMessage());
     }
 
@@ -426,17 +426,10 @@ class FixtureTest {
         return out;
     }
 
-    private static boolean hasTransactionMetadata(Fixture f) {
-        return ((Struct) f.value.value()).get("transaction") != null;
-    }
-
     @Test
     void versionsFollowBinlogOrderAndSnapshotRowsAreLower() {
-        boolean txMeta = schemad.stream().filter(f -> isData(f) && !f.op().equals("r"))
-                .allMatch(FixtureTest::hasTransactionMetadata);
-        Map<String, String> props = txMeta ? Map.of() : LENIENT;
         for (List<Fixture> list : List.of(schemad, schemaless)) {
-            CdcEnrich.Value<SinkRecord> t = value(props);
+            CdcEnrich.Value<SinkRecord> t = value(DEFAULTS);
             Map<String, Long> maxSnapshot = new HashMap<>();
             for (Fixture f : list) {
                 if (f.op().equals("r")) {
@@ -445,60 +438,87 @@ class FixtureTest {
                     assertEquals(0, v & 1, "snapshot bit");
                 }
             }
+            // per table, in topic (= binlog) order
             for (Map.Entry<String, List<Fixture>> e : streamedByTable(list).entrySet()) {
                 long previous = maxSnapshot.getOrDefault(e.getKey(), -1L);
-                String previousTx = null;
                 for (Fixture f : e.getValue()) {
                     long v = version(t.apply(f.record()).value());
                     assertEquals(1, v & 1, "streamed bit " + f.label);
-                    String tx = transactionOf(f);
-                    if (txMeta || !tx.equals(previousTx)) {
-                        assertTrue(v > previous, f.label + ": version " + v + " not above " + previous);
-                    } else {
-                        // Without transaction metadata, changes of one transaction only keep their order
-                        // within a rows event; they never go backwards.
-                        assertTrue(v >= previous, f.label + ": version " + v + " below " + previous);
-                    }
+                    assertTrue(v > previous, f.label + ": version " + v + " not above " + previous);
                     previous = v;
-                    previousTx = tx;
                 }
             }
+            // across tables: binlog order is GTID sequence, then the order inside the transaction
+            List<long[]> seen = new ArrayList<>();
+            for (Fixture f : list) {
+                if (isData(f) && !f.op().equals("r")) {
+                    String gtid = String.valueOf(field(field(f.value.value(), "source"), "gtid"));
+                    long seq = Long.parseLong(gtid.substring(gtid.lastIndexOf('-') + 1));
+                    long order = ((Number) field(field(f.value.value(), "transaction"), "total_order")).longValue();
+                    seen.add(new long[] {seq, order, version(t.apply(f.record()).value())});
+                }
+            }
+            seen.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(seen.get(i)[2] > seen.get(i - 1)[2], "binlog order " + seen.get(i)[0] + "/" + seen.get(i)[1]);
+            }
+            assertTrue(seen.size() >= 20, "streamed changes: " + seen.size());
         }
     }
 
     /** Proof from the real connector that source.pos is the transaction's start, not the rows event. */
     @Test
-    void sourcePosIsTheTransactionStartSoStrictVersionsNeedTransactionOrder() {
+    void sourcePosIsTheTransactionStartSoVersionsNeedTransactionOrder() {
         Fixture u1 = fixture(schemad, "person/u/1");
         Fixture u2 = fixture(schemad, "person/u/2");
         Struct s1 = ((Struct) u1.value.value()).getStruct("source");
         Struct s2 = ((Struct) u2.value.value()).getStruct("source");
         assertEquals(s1.getString("gtid"), s2.getString("gtid"), "one transaction");
         assertTrue(u2.offset > u1.offset);
-        if (hasTransactionMetadata(u1)) {
-            assertTrue(version(value(Map.of()).apply(u2.record()).value())
-                    > version(value(Map.of()).apply(u1.record()).value()));
-            return;
-        }
-        // Same file, pos and row for two updates of the same row in one transaction:
+        // Two updates of the same row in one transaction: same file, pos and row ...
+        assertEquals(((Struct) u1.key.value()).get("id"), ((Struct) u2.key.value()).get("id"));
         assertEquals(List.of(s1.get("file"), s1.get("pos"), s1.get("row")),
                 List.of(s2.get("file"), s2.get("pos"), s2.get("row")));
-        // so the strict default refuses to guess and says what to configure,
-        for (Fixture f : List.of(u1, fixture(schemaless, "person/u/1"))) {
-            DataException e = assertThrows(DataException.class, () -> value(Map.of()).apply(f.record()));
+        // ... told apart by transaction.total_order.
+        assertTrue(version(value(DEFAULTS).apply(u2.record()).value())
+                > version(value(DEFAULTS).apply(u1.record()).value()));
+
+        // The same records as a connector without provide.transaction.metadata sends them:
+        for (Fixture f : List.of(u1, u2, fixture(schemaless, "person/u/1"))) {
+            SinkRecord noTx = withoutTransaction(f);
+            DataException e = assertThrows(DataException.class, () -> value(DEFAULTS).apply(noTx));
             assertTrue(e.getMessage().contains("provide.transaction.metadata=true")
                     && e.getMessage().contains("version.strict"), e.getMessage());
         }
-        // while snapshot rows need no transaction order.
-        assertNotNull(value(Map.of()).apply(fixture(schemad, "person/r/1").record()));
+        Map<String, String> lenient = Map.of("version.strict", "false");
+        assertEquals(version(value(lenient).apply(withoutTransaction(u1)).value()),
+                version(value(lenient).apply(withoutTransaction(u2)).value()),
+                "without transaction order the fallback cannot tell them apart (documented limit)");
+        // snapshot rows need no transaction order
+        assertNotNull(value(DEFAULTS).apply(fixture(schemad, "person/r/1").record()));
     }
 
-    private static String transactionOf(Fixture f) {
+    /** A real record with its transaction block removed (what the connector sends without the option). */
+    private static SinkRecord withoutTransaction(Fixture f) {
         Object v = f.value.value();
-        Object source = v instanceof Struct ? ((Struct) v).get("source") : ((Map<?, ?>) v).get("source");
-        Object gtid = source instanceof Struct ? ((Struct) source).get("gtid") : ((Map<?, ?>) source).get("gtid");
-        Object pos = source instanceof Struct ? ((Struct) source).get("pos") : ((Map<?, ?>) source).get("pos");
-        return gtid + "@" + pos;
+        Object copy;
+        if (v instanceof Struct) {
+            Struct env = (Struct) v;
+            Struct c = new Struct(env.schema());
+            for (Field field : env.schema().fields()) {
+                c.put(field, field.name().equals("transaction") ? null : env.get(field));
+            }
+            copy = c;
+        } else {
+            Map<Object, Object> m = new HashMap<>((Map<?, ?>) v);
+            m.put("transaction", null);
+            copy = m;
+        }
+        return new SinkRecord(f.topic, f.partition, f.key.schema(), f.key.value(), f.value.schema(), copy, f.offset);
+    }
+
+    private static Object field(Object structOrMap, String name) {
+        return structOrMap instanceof Struct ? ((Struct) structOrMap).get(name) : ((Map<?, ?>) structOrMap).get(name);
     }
 
     private static long version(Object row) {
