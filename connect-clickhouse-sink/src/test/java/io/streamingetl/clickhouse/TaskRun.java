@@ -1,0 +1,60 @@
+package io.streamingetl.clickhouse;
+
+import io.streamingetl.clickhouse.sink.ClickHouseSinkTask;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One task instance driven the way a worker drives it: initialize, start, open, put, preCommit, close, stop. */
+final class TaskRun implements AutoCloseable {
+    final ClickHouseSinkTask task = new ClickHouseSinkTask();
+    final TestContext context;
+
+    TaskRun(Map<String, String> props, boolean withDlq, TopicPartition... partitions) {
+        context = new TestContext(props, withDlq);
+        context.assignment.addAll(Arrays.asList(partitions));
+        task.initialize(context);
+        task.start(props);
+        task.open(List.of(partitions));
+    }
+
+    void put(List<SinkRecord> records) {
+        task.put(records);
+    }
+
+    void put(SinkRecord... records) {
+        task.put(List.of(records));
+    }
+
+    Map<TopicPartition, OffsetAndMetadata> commit() {
+        Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
+        for (TopicPartition tp : context.assignment) {
+            current.put(tp, new OffsetAndMetadata(0));
+        }
+        return task.preCommit(current);
+    }
+
+    long committed(TopicPartition tp) {
+        OffsetAndMetadata o = commit().get(tp);
+        return o == null ? -1 : o.offset();
+    }
+
+    @Override
+    public void close() {
+        try {
+            task.close(context.assignment);
+        } finally {
+            task.stop();
+        }
+    }
+
+    /** Ends the task like a crash: no close(), no flush. */
+    void crash() {
+        task.stop();
+    }
+}
