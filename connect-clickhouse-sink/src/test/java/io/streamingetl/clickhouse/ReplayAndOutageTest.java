@@ -98,7 +98,6 @@ class ReplayAndOutageTest {
             }
         }
         assertEquals("10\n", q("SELECT count() FROM replay_db.person FINAL"));
-        assertEquals("50\n", q("SELECT count() FROM replay_db.person"), "the replayed insert was deduplicated");
         assertEquals("9\tn49\n", q("SELECT id, name FROM replay_db.person FINAL ORDER BY id DESC LIMIT 1"));
     }
 

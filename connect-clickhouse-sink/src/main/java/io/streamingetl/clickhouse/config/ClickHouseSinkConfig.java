@@ -105,8 +105,8 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                         + "routing fields (see route.*.field) or else from the topic's last and second-to-last "
                         + "dot-separated segments (dbserver.shop.person -> db shop, table person).",
                 GROUP_ROUTING, ++o, Width.LONG, "Table name template");
-        d.define(DATABASE_TEMPLATE, Type.STRING, "", new TemplateValidator(), Importance.MEDIUM,
-                "Database name template (same placeholders). Empty: clickhouse.database.",
+        d.define(DATABASE_TEMPLATE, Type.STRING, "${db}", new TemplateValidator(), Importance.MEDIUM,
+                "Database name template (same placeholders). Default ${db}: the SMT's _db field, else the topic's second-to-last segment, else clickhouse.database. Empty: always clickhouse.database.",
                 GROUP_ROUTING, ++o, Width.LONG, "Database name template");
         d.define(TOPIC_TABLE_MAP, Type.LIST, "", new TopicMapValidator(), Importance.MEDIUM,
                 "Explicit topic to table map, topic:table or topic:db.table, comma separated. Wins over templates.",

@@ -21,7 +21,11 @@ public final class ConnectionCheck {
         } catch (RuntimeException e) {
             return; // field errors are already reported per option
         }
-        try (Client client = ClickHouseClients.build(config)) {
+        // The check's client uses database system (always there), so a missing target database is
+        // reported on its own option rather than as an unreachable server.
+        Map<String, String> checkProps = new java.util.HashMap<>(props);
+        checkProps.put(ClickHouseSinkConfig.DATABASE, "system");
+        try (Client client = ClickHouseClients.build(new ClickHouseSinkConfig(checkProps))) {
             List<GenericRecord> rows;
             try {
                 rows = client.queryAll("SELECT count() AS n FROM system.databases WHERE name = {db:String}",

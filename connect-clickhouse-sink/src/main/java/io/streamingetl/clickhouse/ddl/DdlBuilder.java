@@ -39,6 +39,7 @@ public final class DdlBuilder {
             b.append(" PARTITION BY ").append(spec.partitionBy());
         }
         b.append(" ORDER BY ").append(spec.orderBy().isEmpty() ? "tuple()"
+                : spec.orderBy().size() == 1 ? Sql.quote(spec.orderBy().get(0))
                 : "(" + spec.orderBy().stream().map(Sql::quote).collect(Collectors.joining(", ")) + ")");
         if (spec.dedupWindow() > 0 && cluster.isEmpty()) {
             // Replicated tables dedup through Keeper (replicated_deduplication_window) by default.

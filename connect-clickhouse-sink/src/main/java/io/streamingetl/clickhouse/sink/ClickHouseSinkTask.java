@@ -231,7 +231,7 @@ public class ClickHouseSinkTask extends SinkTask {
             buf.rowAdded(offset);
             bufferedBytes += bytes.size() - before;
             bufferedRows++;
-            if (buf.mustEndAt() == offset || policy.full(buf)) {
+            if (buf.mustEndAt() >= 0 ? buf.mustEndAt() == offset : policy.full(buf)) {
                 flush(buf);
             }
         } catch (DataException e) {
@@ -245,7 +245,7 @@ public class ClickHouseSinkTask extends SinkTask {
     private void flushDue(long now) {
         List<TableBuffer> due = new ArrayList<>();
         for (TableBuffer b : buffers.values()) {
-            if (policy.old(b, now) || policy.full(b)) {
+            if (b.mustEndAt() < 0 && (policy.old(b, now) || policy.full(b))) {
                 due.add(b);
             }
         }
@@ -258,6 +258,8 @@ public class ClickHouseSinkTask extends SinkTask {
 
     private void flushAll() {
         List<TableBuffer> all = new ArrayList<>(buffers.values());
+        // A replayed range waits for its last offset: cut earlier, it would get another token.
+        all.removeIf(b -> b.mustEndAt() >= 0);
         all.sort((a, b) -> Long.compare(b.sizeBytes(), a.sizeBytes()));
         for (TableBuffer b : all) {
             if (buffers.get(new BufferKey(b.table(), b.partition())) == b) {
@@ -371,7 +373,7 @@ public class ClickHouseSinkTask extends SinkTask {
         Set<TopicPartition> closing = new HashSet<>(partitions);
         List<TableBuffer> toFlush = new ArrayList<>();
         for (TableBuffer b : buffers.values()) {
-            if (closing.contains(b.partition())) {
+            if (closing.contains(b.partition()) && b.mustEndAt() < 0) {
                 toFlush.add(b);
             }
         }
