@@ -4,5 +4,6 @@
 # jars, the project's code fetches ClickHouse (npm) and unpacks MariaDB (Maven Central).
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/ensure-tools.sh
+# docker-compose: the Docker stack is validated statically (no Docker engine here).
+scripts/ensure-tools.sh docker-compose:docker-compose
 mvn -B verify "$@"

@@ -30,10 +30,16 @@ public final class ConnectWorker implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Lifetime lifetime;
     private final String classpath;
+    private final boolean ownMain;
     private ManagedProcess process;
 
     public ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
                          Map<String, String> overrides, Lifetime lifetime, String classpath) {
+        this(dataDir, bootstrapServers, restPort, pluginPath, overrides, lifetime, classpath, true);
+    }
+
+    private ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
+                          Map<String, String> overrides, Lifetime lifetime, String classpath, boolean ownMain) {
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
         this.restPort = restPort;
@@ -41,12 +47,23 @@ public final class ConnectWorker implements AutoCloseable {
         this.overrides = Map.copyOf(overrides);
         this.lifetime = lifetime;
         this.classpath = classpath;
+        this.ownMain = ownMain;
     }
 
     public static ConnectWorker forTests(Path dataDir, String bootstrapServers, List<Path> pluginPath,
                                          Map<String, String> overrides) {
         return new ConnectWorker(dataDir, bootstrapServers, Ports.free(), pluginPath, overrides, Lifetime.TIED,
                 JavaCommand.currentClasspath());
+    }
+
+    /**
+     * A worker of another Kafka version, e.g. the 3.9 that the Docker stack's images run: its own
+     * class path and Kafka's {@code ConnectDistributed} main, without our launcher.
+     */
+    public static ConnectWorker otherVersionForTests(Path dataDir, String bootstrapServers, List<Path> pluginPath,
+                                                     Map<String, String> overrides, String classpath) {
+        return new ConnectWorker(dataDir, bootstrapServers, Ports.free(), pluginPath, overrides, Lifetime.TIED,
+                classpath, false);
     }
 
     public synchronized ConnectWorker start() {
@@ -61,14 +78,20 @@ public final class ConnectWorker implements AutoCloseable {
             }
         }
         Path config = writeConfig();
-        List<String> args = new ArrayList<>(List.of("connect", config.toString()));
-        if (lifetime == Lifetime.TIED) {
-            args.add("--exit-on-stdin-eof");
+        List<String> command;
+        if (ownMain) {
+            List<String> args = new ArrayList<>(List.of("connect", config.toString()));
+            if (lifetime == Lifetime.TIED) {
+                args.add("--exit-on-stdin-eof");
+            }
+            command = JavaCommand.of(classpath, "1g", List.of("-Dlog4j2.configurationFile=" + Log4j.config(dataDir)),
+                    Launch.class.getName(), args);
+        } else {
+            command = JavaCommand.of(classpath, "1g", List.of(),
+                    "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()));
         }
-        process = ManagedProcess.start("connect",
-                JavaCommand.of(classpath, "1g", List.of("-Dlog4j2.configurationFile=" + Log4j.config(dataDir)),
-                        Launch.class.getName(), args),
-                Map.of(), dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
+        process = ManagedProcess.start("connect", command, Map.of(),
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
         ManagedProcess p = process;
         ConnectRest rest = rest();
         Wait.until("Connect REST on " + restUrl(), Duration.ofSeconds(180), () -> {
