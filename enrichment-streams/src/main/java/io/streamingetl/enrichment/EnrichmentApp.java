@@ -1,0 +1,144 @@
+package io.streamingetl.enrichment;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The enrichment application: {@code EnrichmentApp --bootstrap-servers H:P --state-dir DIR
+ * [--application-id ID]}. Waits for the SMT's three topics (Debezium creates them with its
+ * snapshot), creates the two output topics, then runs {@link EnrichmentTopology} until SIGTERM.
+ */
+public final class EnrichmentApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrichmentApp.class);
+    public static final String DEFAULT_APPLICATION_ID = "streaming-etl-enrichment";
+
+    private final Properties props;
+    private KafkaStreams streams;
+
+    public EnrichmentApp(String bootstrapServers, String stateDir, String applicationId) {
+        props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        // Rows reach ClickHouse within about a second; the record caches still collapse bursts per key.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> options = parse(args);
+        String bootstrap = require(options, "--bootstrap-servers");
+        String stateDir = require(options, "--state-dir");
+        String id = options.getOrDefault("--application-id", DEFAULT_APPLICATION_ID);
+        CountDownLatch stopped = new CountDownLatch(1);
+        EnrichmentApp app = new EnrichmentApp(bootstrap, stateDir, id);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "enrichment-shutdown"));
+        app.start(Duration.ofMinutes(30));
+        stopped.await();
+    }
+
+    /** Waits up to {@code topicWait} for the input topics, then starts the streams threads. */
+    public void start(Duration topicWait) {
+        prepareTopics(topicWait);
+        streams = new KafkaStreams(EnrichmentTopology.build(props), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("enrichment stopped on an error; fix the cause and restart", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("enrichment state {} -> {}", before, now));
+        streams.start();
+        LOG.info("enrichment started: {} + {} + {} -> {}, {}", EnrichmentTopology.PERSON_TOPIC,
+                EnrichmentTopology.ADDRESS_TOPIC, EnrichmentTopology.GEO_TOPIC, EnrichmentTopology.ENRICHED_TOPIC,
+                EnrichmentTopology.PEOPLE_PER_CITY_TOPIC);
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    private void prepareTopics(Duration wait) {
+        Set<String> inputs = Set.of(EnrichmentTopology.PERSON_TOPIC, EnrichmentTopology.ADDRESS_TOPIC,
+                EnrichmentTopology.GEO_TOPIC);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            long lastLog = 0;
+            while (!admin.listTopics().names().get().containsAll(inputs)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("input topics " + inputs + " did not appear within " + wait
+                            + "; is the Debezium source connector running?");
+                }
+                if (System.nanoTime() - lastLog > 10_000_000_000L) {
+                    LOG.info("waiting for the input topics {} (Debezium creates them with its snapshot)", inputs);
+                    lastLog = System.nanoTime();
+                }
+                Thread.sleep(500);
+            }
+            for (String topic : List.of(EnrichmentTopology.ENRICHED_TOPIC, EnrichmentTopology.PEOPLE_PER_CITY_TOPIC)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e);
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                usage("unexpected argument " + args[i]);
+            }
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            usage("missing " + name);
+        }
+        return value;
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem + "\nusage: EnrichmentApp --bootstrap-servers HOST:PORT --state-dir DIR"
+                + " [--application-id ID]");
+        System.exit(2);
+    }
+}
