@@ -4,6 +4,7 @@
 #   ./deploy.sh            Docker Compose when a Docker engine answers, else the local mode
 #   ./deploy.sh --local    local mode: real MariaDB, Kafka, Connect and ClickHouse as processes
 #   ./deploy.sh --docker   the Docker Compose stack
+#   --no-build             use the plugin archives and jars as they are built (no mvn run)
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
@@ -13,9 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 mode=auto
+build=yes
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
+    --no-build) build=no ;;
     --docker) mode=docker ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
@@ -36,7 +39,7 @@ fi
 case "$mode" in
   local)
     scripts/ensure-tools.sh
-    scripts/build-if-needed.sh
+    if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
     exec scripts/local-stack.sh up
     ;;
   docker)

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 stamp=.local-stack/build.stamp
 mkdir -p .local-stack
 if [ -f "$stamp" ] && [ -f local-stack/target/local-stack.jar ] && [ -d packaging/target/plugins ] \
+   && [ -f enrichment-streams/target/enrichment-streams.jar ] \
    && [ -z "$(find . -path ./.local-stack -prune -o \( -path '*/src/*' -o -name pom.xml \) -newer "$stamp" -print -quit)" ]; then
   exit 0
 fi

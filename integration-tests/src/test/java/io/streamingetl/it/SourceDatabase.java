@@ -17,7 +17,7 @@ public final class SourceDatabase {
     public static void create(MariaDbServer db) {
         Path sql = StackLayout.repoRoot().resolve("connector-configs/sql");
         try (Connection c = db.connect()) {
-            for (String file : new String[] {"01-schema.sql", "02-seed.sql", "03-users.sql"}) {
+            for (String file : new String[] {"01-schema.sql", "02-seed.sql", "03-users.sql", "04-views.sql"}) {
                 SqlScript.run(c, sql.resolve(file));
             }
         } catch (SQLException e) {

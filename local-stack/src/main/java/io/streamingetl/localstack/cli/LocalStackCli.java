@@ -4,6 +4,7 @@ import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.enrichment.EnrichmentProcess;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.KafkaBroker;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
@@ -78,7 +79,10 @@ public final class LocalStackCli {
         pipeline.prepareSource(mariaDb());
         pipeline.prepareClickHouse(clickHouse());
         pipeline.registerConnectors(connectRest());
+        ensureEnrichment();
         pipeline.awaitSnapshot(mariaDb(), clickHouse());
+        pipeline.createClickHouseViews(clickHouse());
+        pipeline.awaitEnriched(mariaDb(), clickHouse());
         printStatus();
     }
 
@@ -96,6 +100,29 @@ public final class LocalStackCli {
         pid.write(process.pid());
         OUT.printf("  %-10s up in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - t0) / 1e9, process.pid(),
                 process.logFile());
+    }
+
+    /** The Kafka Streams enrichment app (no port of its own): started unless its recorded JVM is alive. */
+    private void ensureEnrichment() {
+        PidFile pid = new PidFile(layout.pidFile("enrichment"));
+        if (pid.live(EnrichmentProcess.MAIN_CLASS).isPresent()) {
+            OUT.printf("  %-10s already running (pid %d)%n", "enrichment", pid.live(EnrichmentProcess.MAIN_CLASS)
+                    .get().pid());
+            return;
+        }
+        OUT.printf("  %-10s starting (Kafka Streams, %s) ...%n", "enrichment", EnrichmentProcess.MAIN_CLASS);
+        long t0 = System.nanoTime();
+        EnrichmentProcess app = new EnrichmentProcess(layout.data("enrichment"), "127.0.0.1:" + ports.kafka(),
+                Lifetime.DETACHED);
+        try {
+            app.start();
+        } finally {
+            if (app.process() != null) {
+                pid.write(app.process().pid());
+            }
+        }
+        OUT.printf("  %-10s up in %.1f s (pid %d, log %s)%n", "enrichment", (System.nanoTime() - t0) / 1e9,
+                app.process().pid(), app.process().logFile());
     }
 
     private ManagedProcess startMariaDb() {
@@ -132,7 +159,7 @@ public final class LocalStackCli {
 
     void down(boolean purge) {
         // Reverse order: the worker commits offsets to Kafka while it stops.
-        for (String name : List.of("connect", "kafka", "clickhouse", "mariadb")) {
+        for (String name : List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb")) {
             PidFile pid = new PidFile(layout.pidFile(name));
             pid.live("").ifPresentOrElse(p -> {
                 OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
@@ -156,6 +183,8 @@ public final class LocalStackCli {
                 health(Ports.isListening(ports.connect()) && connectRest().isReady())});
         rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
                 + ports.clickHouseTcp() + ")", health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        rows.add(new String[] {"Enrichment (Kafka Streams)", "streaming_etl.person_enriched, streaming_etl.people_per_city",
+                health(new PidFile(layout.pidFile("enrichment")).live(EnrichmentProcess.MAIN_CLASS).isPresent())});
         if (Ports.isListening(ports.connect())) {
             for (String name : Pipeline.connectorNames(repoRoot)) {
                 var status = connectRest().status(name);

@@ -24,6 +24,10 @@ import java.util.Map;
 final class Pipeline {
     static final String SOURCE_CONFIG = "source/mariadb-source.json";
     static final String SINK_CONFIG = "sink/clickhouse-sink.json";
+    static final String ENRICHED_SINK_CONFIG = "sink/clickhouse-sink-enriched.json";
+    /** The source database's SQL files, in order (the Docker stack runs the whole folder in name order). */
+    static final List<String> SQL_FILES = List.of("01-schema.sql", "02-seed.sql", "03-users.sql", "04-views.sql");
+    static final String CLICKHOUSE_VIEWS = "clickhouse/01-views.sql";
     static final String DATABASE = "streaming_etl_db";
     static final List<String> TABLES = List.of("person", "address", "geo");
 
@@ -38,7 +42,8 @@ final class Pipeline {
     }
 
     static List<String> connectorNames(Path repoRoot) {
-        return List.of(ConnectorConfig.load(repoRoot, SOURCE_CONFIG).name(), ConnectorConfig.load(repoRoot, SINK_CONFIG).name());
+        return List.of(ConnectorConfig.load(repoRoot, SOURCE_CONFIG).name(), ConnectorConfig.load(repoRoot, SINK_CONFIG).name(),
+                ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG).name());
     }
 
     /** Creates the schema, seed rows and users once; a second deploy keeps the data it finds. */
@@ -50,7 +55,7 @@ final class Pipeline {
                 return;
             }
             Path sql = repoRoot.resolve("connector-configs/sql");
-            for (String file : List.of("01-schema.sql", "02-seed.sql", "03-users.sql")) {
+            for (String file : SQL_FILES) {
                 SqlScript.run(c, sql.resolve(file));
             }
             out.println("  source database " + DATABASE + " created with seed rows");
@@ -70,11 +75,13 @@ final class Pipeline {
                 .with("schema.history.internal.kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka());
         ConnectorConfig sink = ConnectorConfig.load(repoRoot, SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
-        for (ConnectorConfig connector : List.of(source, sink)) {
+        ConnectorConfig enrichedSink = ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG)
+                .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
+        for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
             rest.putConnector(connector.name(), connector.config());
             out.println("  connector " + connector.name() + " registered");
         }
-        for (ConnectorConfig connector : List.of(source, sink)) {
+        for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
             rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
         }
     }
@@ -102,6 +109,35 @@ final class Pipeline {
             return found.equals(expected);
         });
         out.println("  snapshot in ClickHouse: " + expected);
+    }
+
+    /**
+     * The query-time views over the CDC tables. CREATE VIEW needs its tables, which the sink
+     * creates with the first rows: so this runs after {@link #awaitSnapshot}.
+     */
+    void createClickHouseViews(ClickHouseServer clickHouse) {
+        Path file = repoRoot.resolve("connector-configs").resolve(CLICKHOUSE_VIEWS);
+        try {
+            for (String sql : SqlScript.statements(java.nio.file.Files.readString(file))) {
+                clickHouse.query(sql);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.println("  ClickHouse views from " + CLICKHOUSE_VIEWS + " created");
+    }
+
+    /** Waits until ClickHouse's person_enriched (FINAL, not deleted) has as many rows as the source's view. */
+    void awaitEnriched(MariaDbServer db, ClickHouseServer clickHouse) {
+        long expected;
+        try (Connection c = db.connect()) {
+            expected = LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + ".person_enriched");
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
+        }
+        Wait.until("person_enriched in ClickHouse with " + expected + " rows", Duration.ofMinutes(5),
+                () -> clickHouseCount(clickHouse, "person_enriched") == expected);
+        out.println("  enriched join in ClickHouse: person_enriched " + expected + " rows");
     }
 
     private static long clickHouseCount(ClickHouseServer clickHouse, String table) {

@@ -74,6 +74,29 @@ public final class ConnectRest {
 
     /** Waits until the connector and {@code tasks} tasks report RUNNING; fails fast on FAILED. */
     public void awaitRunning(String name, int tasks, Duration timeout) {
+        awaitRunning(name, tasks, timeout, 0);
+    }
+
+    /**
+     * As {@link #awaitRunning(String, int, Duration)}, but restarts failed tasks up to
+     * {@code restarts} times first: after a worker restart, a task may start from the stored
+     * config and fail (e.g. an old port) before the config just PUT replaces it.
+     */
+    public void awaitRunning(String name, int tasks, Duration timeout, int restarts) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                awaitRunningOnce(name, tasks, timeout);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= restarts || !e.getMessage().contains("FAILED")) {
+                    throw e;
+                }
+                post("/connectors/" + encode(name) + "/restart?includeTasks=true&onlyFailed=true", null);
+            }
+        }
+    }
+
+    private void awaitRunningOnce(String name, int tasks, Duration timeout) {
         Wait.until("connector " + name + " RUNNING with " + tasks + " task(s)", timeout, () -> {
             Response r = status(name);
             if (r.status() != 200) {

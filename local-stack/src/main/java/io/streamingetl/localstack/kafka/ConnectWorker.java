@@ -128,6 +128,9 @@ public final class ConnectWorker implements AutoCloseable {
         // A leaving worker's tasks move at once instead of after 5 minutes.
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("connector.client.config.override.policy", "All");
+        // A sink subscribed with topics.regex finds topics created after it started (Debezium's)
+        // at the next metadata refresh: every 5 s instead of the default 5 minutes.
+        props.put("consumer.metadata.max.age.ms", "5000");
         props.putAll(overrides);
         return props;
     }

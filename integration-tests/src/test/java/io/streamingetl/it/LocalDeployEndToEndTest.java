@@ -1,0 +1,260 @@
+package io.streamingetl.it;
+
+import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.StackLayout;
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a newcomer does: {@code ./deploy.sh --local} on a fresh state, changes in MariaDB, the
+ * same rows in ClickHouse, then {@code ./terminate.sh}. Ports are free ones passed through the
+ * documented environment variables, so the test never collides with a stack a developer runs.
+ */
+class LocalDeployEndToEndTest {
+    private static final Path ROOT = StackLayout.repoRoot();
+    private static final Map<String, String> ENV = new LinkedHashMap<>();
+    private static Path home;
+
+    /** Per table: comparable text of every column, in MariaDB and in ClickHouse (FINAL, not deleted). */
+    private static final Map<String, String[]> QUERIES = Map.of(
+            "person", new String[] {
+                "SELECT id, first_name, last_name, email, DATE_FORMAT(birth_date, '%Y-%m-%d'),"
+                        + " DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')"
+                        + " FROM streaming_etl_db.person ORDER BY id",
+                "SELECT id, first_name, last_name, email, toString(birth_date),"
+                        + " formatDateTime(created_at, '%Y-%m-%d %H:%i:%s.%f'), formatDateTime(updated_at, '%Y-%m-%d %H:%i:%s.%f')"
+                        + " FROM streaming_etl_db.person FINAL WHERE _deleted = 0 ORDER BY id"},
+            "address", new String[] {
+                "SELECT id, person_id, street, city, postal_code, country,"
+                        + " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM streaming_etl_db.address ORDER BY id",
+                "SELECT id, person_id, street, city, postal_code, country,"
+                        + " formatDateTime(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM streaming_etl_db.address FINAL"
+                        + " WHERE _deleted = 0 ORDER BY id"},
+            "geo", new String[] {
+                "SELECT id, address_id, CAST(latitude AS CHAR), CAST(longitude AS CHAR),"
+                        + " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM streaming_etl_db.geo ORDER BY id",
+                "SELECT id, address_id, toDecimalString(latitude, 6), toDecimalString(longitude, 6),"
+                        + " formatDateTime(updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM streaming_etl_db.geo FINAL"
+                        + " WHERE _deleted = 0 ORDER BY id"});
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        home = Path.of("target", "local-stack", "LocalDeployEndToEndTest").toAbsolutePath();
+        if (Files.exists(home)) { // a fresh state, as on a new machine
+            try (var walk = Files.walk(home)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.createDirectories(home);
+        ENV.put("STREAMINGETL_HOME", home.resolve("home").toString());
+        for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CONNECT_PORT",
+                "CLICKHOUSE_HTTP_PORT", "CLICKHOUSE_TCP_PORT")) {
+            ENV.put(variable, String.valueOf(Ports.free()));
+        }
+        // The reactor built the archives and jars before this module: no nested Maven run.
+        String out = run("deploy", "./deploy.sh", "--local", "--no-build");
+        assertTrue(out.contains("snapshot in ClickHouse"), out);
+        assertTrue(out.contains("clickhouse-sink") && out.contains("RUNNING"), out);
+    }
+
+    @AfterAll
+    static void terminate() throws Exception {
+        if (home == null) {
+            return;
+        }
+        List<Long> pids = recordedPids();
+        String out = run("terminate", "./terminate.sh");
+        assertTrue(out.contains("Stopped."), out);
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still runs");
+        }
+        for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "CONNECT_PORT", "CLICKHOUSE_HTTP_PORT",
+                "CLICKHOUSE_TCP_PORT")) {
+            int port = Integer.parseInt(ENV.get(variable));
+            assertFalse(Ports.isListening(port), variable + " " + port + " is still held after terminate.sh");
+        }
+        assertEquals("", run("terminate-again", "./terminate.sh").replace("Stopped.", "").replaceAll("(?m)^.*not running$", "").strip(),
+                "a second terminate.sh is harmless");
+    }
+
+    @Test
+    void changesInMariaDbArriveInClickHouseRowForRow() throws Exception {
+        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
+                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
+        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
+                + "/streaming_etl_db", "streaming_etl", "streaming_etl")) {
+            assertEqualEventually(db, clickHouse, "after the snapshot");
+            try (Statement s = db.createStatement()) {
+                // Inserts and a multi-row transaction.
+                db.setAutoCommit(false);
+                for (int i = 0; i < 50; i++) {
+                    int id = 1000 + i;
+                    s.execute("INSERT INTO person (id, first_name, last_name, email) VALUES (" + id + ", 'P" + i
+                            + "', 'L" + i + "', " + (i % 3 == 0 ? "NULL" : "'p" + i + "@example.com'") + ")");
+                    s.execute("INSERT INTO address (id, person_id, street, city, country) VALUES (" + id + ", " + id
+                            + ", 'Street " + i + "', 'City " + (i % 7) + "', 'DE')");
+                    s.execute("INSERT INTO geo (id, address_id, latitude, longitude) VALUES (" + id + ", " + id
+                            + ", " + (10 + i / 10.0) + ", " + (-20 - i / 100.0) + ")");
+                }
+                db.commit();
+                // Many updates of one row in one transaction: only the last must show.
+                for (int i = 0; i < 25; i++) {
+                    s.execute("UPDATE person SET last_name = 'Many" + i + "' WHERE id = 1000");
+                }
+                db.commit();
+                // A primary-key update (Debezium: delete of the old key, create of the new).
+                s.execute("UPDATE geo SET id = 5000 WHERE id = 1001");
+                db.commit();
+                // Deletes, children first (no cascades: they would not reach the binlog).
+                s.execute("DELETE FROM geo WHERE address_id IN (1002, 1003)");
+                s.execute("DELETE FROM address WHERE id IN (1002, 1003)");
+                s.execute("DELETE FROM person WHERE id IN (1002, 1003)");
+                db.commit();
+                s.execute("UPDATE address SET city = 'Moved', person_id = 1004 WHERE id = 1005");
+                s.execute("UPDATE person SET email = NULL, birth_date = '2000-02-29' WHERE id = 2");
+                db.commit();
+                // Delete and re-insert the same key.
+                s.execute("DELETE FROM geo WHERE id = 1010");
+                db.commit();
+                s.execute("INSERT INTO geo (id, address_id, latitude, longitude) VALUES (1010, 1010, 1.5, 2.5)");
+                db.commit();
+                db.setAutoCommit(true);
+            }
+            assertEqualEventually(db, clickHouse, "after the workload");
+            measureLatency(db, clickHouse);
+        }
+    }
+
+    /** Commit -> visible in ClickHouse, for single-row updates spread over a few seconds. */
+    private static void measureLatency(Connection db, ClickHouseServer clickHouse) throws Exception {
+        int n = 40;
+        Map<String, Long> committed = new HashMap<>();
+        Map<String, Long> visible = new HashMap<>();
+        try (Statement s = db.createStatement()) {
+            for (int i = 0; i < n; i++) {
+                String marker = "lat-" + i;
+                s.execute("UPDATE person SET first_name = '" + marker + "' WHERE id = " + (1010 + i));
+                committed.put(marker, System.nanoTime());
+                pollVisible(clickHouse, visible);
+                Thread.sleep(75);
+            }
+        }
+        Wait.until("all latency markers in ClickHouse", Duration.ofSeconds(60), () -> {
+            pollVisible(clickHouse, visible);
+            return visible.keySet().containsAll(committed.keySet());
+        });
+        List<Double> millis = new ArrayList<>();
+        committed.forEach((marker, t) -> millis.add((visible.get(marker) - t) / 1e6));
+        Collections.sort(millis);
+        System.out.printf("commit->visible latency over %d updates: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", n,
+                millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
+                millis.get(millis.size() - 1));
+    }
+
+    private static void pollVisible(ClickHouseServer clickHouse, Map<String, Long> visible) {
+        long now = System.nanoTime();
+        for (String line : clickHouse.query("SELECT DISTINCT first_name FROM streaming_etl_db.person"
+                + " WHERE startsWith(first_name, 'lat-')").split("\n")) {
+            if (!line.isBlank()) {
+                visible.putIfAbsent(line.strip(), now);
+            }
+        }
+    }
+
+    private static void assertEqualEventually(Connection db, ClickHouseServer clickHouse, String when) {
+        Map<String, String> last = new HashMap<>();
+        try {
+            Wait.until("ClickHouse = MariaDB " + when, Duration.ofSeconds(90), () -> {
+                boolean same = true;
+                for (Map.Entry<String, String[]> q : QUERIES.entrySet()) {
+                    String source = mariaDbText(db, q.getValue()[0]);
+                    String target = clickHouse.query(q.getValue()[1]);
+                    last.put(q.getKey(), "MariaDB:\n" + source + "ClickHouse:\n" + target);
+                    same &= source.equals(target);
+                }
+                return same;
+            });
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\n" + last, e);
+        }
+        for (String table : QUERIES.keySet()) {
+            String text = last.get(table);
+            System.out.printf("%s %s: %d rows equal column for column%n", when, table,
+                    text.substring(text.indexOf("ClickHouse:\n")).split("\n").length - 1);
+        }
+    }
+
+    /** Rows as ClickHouse's TabSeparated prints them: tab-joined, \N for NULL, newline-terminated. */
+    private static String mariaDbText(Connection db, String sql) {
+        StringBuilder sb = new StringBuilder();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    String v = rs.getString(i);
+                    sb.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
+                }
+                sb.append('\n');
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return sb.toString();
+    }
+
+    private static List<Long> recordedPids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        Path run = home.resolve("home/run");
+        if (Files.isDirectory(run)) {
+            try (var files = Files.list(run)) {
+                for (Path f : files.toList()) {
+                    pids.add(Long.parseLong(Files.readString(f).strip()));
+                }
+            }
+        }
+        return pids;
+    }
+
+    private static String run(String name, String... command) throws Exception {
+        Path log = home.resolve(name + ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(ENV);
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " timed out");
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+        return out;
+    }
+}
