@@ -37,7 +37,6 @@ public final class EnrichmentApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // Rows reach ClickHouse within about a second; the record caches still collapse bursts per key.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
-        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -45,18 +44,21 @@ public final class EnrichmentApp implements AutoCloseable {
         String bootstrap = require(options, "--bootstrap-servers");
         String stateDir = require(options, "--state-dir");
         String id = options.getOrDefault("--application-id", DEFAULT_APPLICATION_ID);
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch failed = new CountDownLatch(1);
         EnrichmentApp app = new EnrichmentApp(bootstrap, stateDir, id);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "enrichment-shutdown"));
-        app.start(Duration.ofMinutes(30));
-        stopped.await();
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "enrichment-shutdown"));
+        app.start(Duration.ofMinutes(30), failed);
+        failed.await();
+        // ERROR: the streams threads are gone; exit so that the supervisor (status, deploy.sh) sees it.
+        System.exit(1);
     }
 
     /** Waits up to {@code topicWait} for the input topics, then starts the streams threads. */
     public void start(Duration topicWait) {
+        start(topicWait, new CountDownLatch(1));
+    }
+
+    private void start(Duration topicWait, CountDownLatch failed) {
         prepareTopics(topicWait);
         streams = new KafkaStreams(EnrichmentTopology.build(props), props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -64,7 +66,12 @@ public final class EnrichmentApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .SHUTDOWN_CLIENT;
         });
-        streams.setStateListener((now, before) -> LOG.info("enrichment state {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("enrichment state {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                failed.countDown();
+            }
+        });
         streams.start();
         LOG.info("enrichment started: {} + {} + {} -> {}, {}", EnrichmentTopology.PERSON_TOPIC,
                 EnrichmentTopology.ADDRESS_TOPIC, EnrichmentTopology.GEO_TOPIC, EnrichmentTopology.ENRICHED_TOPIC,

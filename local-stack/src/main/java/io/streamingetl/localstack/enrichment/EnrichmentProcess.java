@@ -61,7 +61,11 @@ public final class EnrichmentProcess {
                         + "; log " + p.logFile() + ":\n" + p.logTail(40));
             }
             String log = p.logTail(400);
-            return log.substring(Math.max(0, log.lastIndexOf("=== starting"))).contains("-> RUNNING");
+            String run = log.substring(Math.max(0, log.lastIndexOf("=== starting")));
+            if (run.contains("-> ERROR")) {
+                throw new IllegalStateException("the enrichment app failed; log " + p.logFile() + ":\n" + p.logTail(60));
+            }
+            return run.contains("-> RUNNING");
         }, () -> "\n" + p.logTail(40));
         return this;
     }
