@@ -1,10 +1,92 @@
 #!/usr/bin/env bash
-# Docker mode of deploy.sh/terminate.sh: the docker-compose.yml stack.
+# Docker mode of deploy.sh / terminate.sh: the docker-compose.yml stack.
+#   scripts/docker-stack.sh up             build the plugin archives, `up -d`, wait for health,
+#                                          register the connectors, apply the ksqlDB statements
+#   scripts/docker-stack.sh down [--purge] `down` (--purge: also the named volumes)
+# The connectors are the same JSON files local mode uses (connector-configs/), unchanged: they
+# already name the stack's services (mysql, kafka, clickhouse).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f docker-compose.yml ]; then
-  echo "docker-compose.yml is not part of this version yet; use ./deploy.sh --local" >&2
+
+if docker compose version >/dev/null 2>&1; then
+  compose() { docker compose -f docker-compose.yml "$@"; }
+elif command -v docker-compose >/dev/null 2>&1; then
+  compose() { docker-compose -f docker-compose.yml "$@"; }
+else
+  echo "neither 'docker compose' nor docker-compose is installed" >&2
   exit 1
 fi
-echo "Docker mode is not implemented yet; use ./deploy.sh --local" >&2
-exit 1
+
+connect=http://127.0.0.1:8083
+ksqldb=http://127.0.0.1:8088
+
+wait_healthy() {
+  local deadline=$((SECONDS + 600)) service state
+  for service in "$@"; do
+    while :; do
+      state=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
+        "$(compose ps -q "$service")" 2>/dev/null || echo starting)
+      [ "$state" = healthy ] && { printf '  %-16s healthy\n' "$service"; break; }
+      if [ $SECONDS -gt $deadline ]; then
+        echo "timed out waiting for $service to be healthy (last state: $state); see: docker compose logs $service" >&2
+        exit 1
+      fi
+      sleep 3
+    done
+  done
+}
+
+register() {
+  local file=$1 name
+  name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$file")
+  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["config"]))' "$file" \
+    | curl -fsS -X PUT -H 'Content-Type: application/json' --data @- "$connect/connectors/$name/config" >/dev/null
+  echo "  connector $name registered"
+}
+
+apply_ksql() {
+  local file=$1
+  python3 - "$file" "$ksqldb" <<'PY'
+import json, sys, urllib.request
+path, url = sys.argv[1], sys.argv[2]
+statements = open(path, encoding="utf-8").read()
+body = json.dumps({"ksql": statements, "streamsProperties": {"ksql.streams.auto.offset.reset": "earliest"}}).encode()
+req = urllib.request.Request(url + "/ksql", data=body, headers={"Content-Type": "application/vnd.ksql.v1+json"})
+with urllib.request.urlopen(req, timeout=120) as r:
+    r.read()
+print("  ksqlDB statements applied: " + path)
+PY
+}
+
+case "${1:-up}" in
+  up)
+    echo "Building the plugin archives (mounted into the Connect worker) ..."
+    mvn -B -q install -DskipTests
+    compose up -d
+    echo "Waiting for the services to be healthy ..."
+    wait_healthy zookeeper kafka schema-registry mysql clickhouse connect ksqldb-server
+    register connector-configs/source/mysql-source.json
+    for sink in connector-configs/sink/*.json; do register "$sink"; done
+    for ksql in connector-configs/ksql/*.sql; do [ -f "$ksql" ] && apply_ksql "$ksql"; done
+    cat <<TABLE
+
+COMPONENT        URL
+MySQL            127.0.0.1:3306 (db streaming_etl_db, user streaming_etl / streaming_etl)
+Kafka            127.0.0.1:29092 (inside the network: kafka:9092)
+Schema Registry  http://127.0.0.1:8081
+Connect REST     $connect
+ksqlDB           $ksqldb  (CLI: docker compose exec ksqldb-cli ksql http://ksqldb-server:8088)
+ClickHouse       http://127.0.0.1:8123 (native 9000)
+Kafka UI         http://127.0.0.1:9099
+Debezium UI      http://127.0.0.1:8080
+TABLE
+    compose ps
+    ;;
+  down)
+    if [ "${2:-}" = --purge ]; then compose down -v; else compose down; fi
+    ;;
+  *)
+    echo "usage: $0 up | down [--purge]" >&2
+    exit 2
+    ;;
+esac

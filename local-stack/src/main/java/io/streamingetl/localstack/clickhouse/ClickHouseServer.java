@@ -3,6 +3,7 @@ package io.streamingetl.localstack.clickhouse;
 import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ServerProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.Map;
  * A real ClickHouse server (26.x) as its own OS process, serving HTTP and native TCP on
  * 127.0.0.1. Data lives in {@code dataDir} and survives {@link #kill()} and {@link #restart()}.
  */
-public final class ClickHouseServer implements AutoCloseable {
+public final class ClickHouseServer extends ServerProcess {
     /** Keeps clickhouse-local's process alive, idle, while the listeners serve clients. */
     private static final String SERVE_FOREVER = "SYSTEM START LISTEN HTTP; SYSTEM START LISTEN TCP; "
             + "SELECT sleepEachRow(1) FROM system.numbers SETTINGS max_block_size = 1 FORMAT Null";
@@ -33,9 +34,9 @@ public final class ClickHouseServer implements AutoCloseable {
     private final int tcpPort;
     private final Lifetime lifetime;
     private final Path configFile;
-    private ManagedProcess process;
 
     public ClickHouseServer(Path dataDir, int httpPort, int tcpPort, Lifetime lifetime, Path configFile) {
+        super(Duration.ofSeconds(10));
         this.dataDir = dataDir;
         this.httpPort = httpPort;
         this.tcpPort = tcpPort;
@@ -49,7 +50,7 @@ public final class ClickHouseServer implements AutoCloseable {
     }
 
     public synchronized ClickHouseServer start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return this;
         }
         Ports.requireFree(httpPort, "ClickHouse HTTP");
@@ -117,30 +118,9 @@ public final class ClickHouseServer implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, as a crash would. The data directory stays. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(10));
-        }
-    }
-
     public synchronized void restart() {
         stop();
         start();
-    }
-
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    public ManagedProcess process() {
-        return process;
     }
 
     public String httpUrl() {
@@ -157,10 +137,5 @@ public final class ClickHouseServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

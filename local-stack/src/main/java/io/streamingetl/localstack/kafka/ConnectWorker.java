@@ -4,6 +4,7 @@ import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.process.JavaCommand;
 import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ServerProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Properties;
  * its REST API on 127.0.0.1 and the plugins loaded from {@code plugin.path} in isolated class
  * loaders, as users run it.
  */
-public final class ConnectWorker implements AutoCloseable {
+public final class ConnectWorker extends ServerProcess {
     private final Path dataDir;
     private final String bootstrapServers;
     private final int restPort;
@@ -31,7 +32,6 @@ public final class ConnectWorker implements AutoCloseable {
     private final Lifetime lifetime;
     private final String classpath;
     private final boolean ownMain;
-    private ManagedProcess process;
 
     public ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
                          Map<String, String> overrides, Lifetime lifetime, String classpath) {
@@ -40,6 +40,7 @@ public final class ConnectWorker implements AutoCloseable {
 
     private ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
                           Map<String, String> overrides, Lifetime lifetime, String classpath, boolean ownMain) {
+        super(Duration.ofSeconds(30));
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
         this.restPort = restPort;
@@ -67,7 +68,7 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     public synchronized ConnectWorker start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return this;
         }
         Ports.requireFree(restPort, "Connect REST");
@@ -156,26 +157,5 @@ public final class ConnectWorker implements AutoCloseable {
 
     public ConnectRest rest() {
         return new ConnectRest(restUrl());
-    }
-
-    public ManagedProcess process() {
-        return process;
-    }
-
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

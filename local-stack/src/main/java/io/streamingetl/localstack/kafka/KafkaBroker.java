@@ -4,6 +4,7 @@ import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.process.JavaCommand;
 import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ServerProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 
 import java.io.IOException;
@@ -17,15 +18,15 @@ import java.util.Map;
 import java.util.Properties;
 
 /** A single-node Kafka in KRaft mode (broker and controller in one process), in its own JVM. */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ServerProcess {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final Lifetime lifetime;
     private final String classpath;
-    private ManagedProcess process;
 
     public KafkaBroker(Path dataDir, int port, int controllerPort, Lifetime lifetime, String classpath) {
+        super(Duration.ofSeconds(30));
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -38,7 +39,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public synchronized KafkaBroker start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return this;
         }
         Ports.requireFree(port, "Kafka");
@@ -98,26 +99,5 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    public ManagedProcess process() {
-        return process;
-    }
-
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }

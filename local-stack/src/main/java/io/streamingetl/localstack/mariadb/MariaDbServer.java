@@ -4,6 +4,7 @@ import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.process.Commands;
 import io.streamingetl.localstack.process.ManagedProcess;
+import io.streamingetl.localstack.process.ServerProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 
 import java.nio.file.Files;
@@ -21,13 +22,13 @@ import java.util.Map;
  * MariaDB with a ROW binlog (the MySQL stand-in), as its own process on 127.0.0.1.
  * The data directory is created on first start and reused after a restart.
  */
-public final class MariaDbServer implements AutoCloseable {
+public final class MariaDbServer extends ServerProcess {
     private final Path dataDir;
     private final int port;
     private final Lifetime lifetime;
-    private ManagedProcess process;
 
     public MariaDbServer(Path dataDir, int port, Lifetime lifetime) {
+        super(Duration.ofSeconds(30));
         this.dataDir = dataDir;
         this.port = port;
         this.lifetime = lifetime;
@@ -38,7 +39,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     public synchronized MariaDbServer start() {
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return this;
         }
         Ports.requireFree(port, "MariaDB");
@@ -122,26 +123,5 @@ public final class MariaDbServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
-    }
-
-    public ManagedProcess process() {
-        return process;
-    }
-
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }
