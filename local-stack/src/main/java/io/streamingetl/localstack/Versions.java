@@ -20,6 +20,10 @@ public final class Versions {
         return get("mariadb.binaries.version");
     }
 
+    public static String apicurioRegistry() {
+        return get("apicurio.registry.version");
+    }
+
     public static String kafka() {
         return get("kafka.version");
     }

@@ -5,6 +5,7 @@ import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.KafkaBroker;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.registry.RegistryServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -34,7 +35,11 @@ import java.util.concurrent.CompletableFuture;
  * failed CI run leaves the servers' logs next to the surefire reports.
  */
 public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
-    public enum Component { CLICKHOUSE, MARIADB, KAFKA, CONNECT }
+    public enum Component {
+        CLICKHOUSE, MARIADB, KAFKA, CONNECT,
+        /** Apicurio Registry (Confluent-compatible API) for Avro; connectors opt in per config. */
+        REGISTRY
+    }
 
     private final Set<Component> components;
     private final Map<String, String> workerOverrides = new HashMap<>();
@@ -43,6 +48,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     private MariaDbServer mariaDb;
     private KafkaBroker kafka;
     private ConnectWorker connect;
+    private RegistryServer registry;
 
     private LocalStackExtension(Set<Component> components) {
         this.components = components;
@@ -73,6 +79,10 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         if (components.contains(Component.KAFKA)) {
             kafka = KafkaBroker.forTests(baseDir.resolve("kafka"));
             starting.add(CompletableFuture.runAsync(kafka::start));
+        }
+        if (components.contains(Component.REGISTRY)) {
+            registry = RegistryServer.forTests(baseDir.resolve("registry"));
+            starting.add(CompletableFuture.runAsync(registry::start));
         }
         try {
             if (components.contains(Component.MARIADB)) {
@@ -111,6 +121,9 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         if (clickHouse != null) {
             clickHouse.stop();
         }
+        if (registry != null) {
+            registry.stop();
+        }
     }
 
     public ClickHouseServer clickHouse() {
@@ -127,6 +140,10 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     public ConnectWorker connect() {
         return require(connect, Component.CONNECT);
+    }
+
+    public RegistryServer registry() {
+        return require(registry, Component.REGISTRY);
     }
 
     /** This test class's folder for data and logs. */

@@ -1,0 +1,237 @@
+package io.streamingetl.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.LocalStackExtension;
+import io.streamingetl.localstack.junit.LocalStackExtension.Component;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
+import io.streamingetl.localstack.mariadb.SqlScript;
+import io.streamingetl.localstack.registry.RegistryServer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole local pipeline twice over the same binlog: MariaDB -> Debezium -> SMT -> sink ->
+ * ClickHouse once with Kafka's JsonConverter and once with Avro through the schema registry
+ * (Apicurio's converter, Confluent wire format). Both runs must give the same ClickHouse tables,
+ * column types and rows, for every MySQL column type and across {@code ALTER TABLE ... ADD COLUMN}
+ * mid-stream; the Avro topics must carry Confluent framing with ids the registry resolves.
+ */
+class AvroPipelineTest {
+    @RegisterExtension
+    static final LocalStackExtension stack = LocalStackExtension.with(Component.MARIADB, Component.CONNECT,
+            Component.CLICKHOUSE, Component.REGISTRY);
+
+    private static final List<String> TABLES = List.of("all_types", "person", "address", "geo");
+    /** After the fixtures workload (which adds person.nickname): a second schema change, on the wide table. */
+    private static final List<String> MORE_CHANGES = List.of(
+            "ALTER TABLE fixtures_db.all_types ADD COLUMN c_added_decimal DECIMAL(10, 3) NULL,"
+                    + " ADD COLUMN c_added_datetime DATETIME(3) NULL",
+            "INSERT INTO fixtures_db.all_types (id, c_tinyint, c_smallint, c_added_decimal, c_added_datetime)"
+                    + " VALUES (5, 7, -7, 1234567.891, '2025-06-30 12:34:56.789')",
+            "UPDATE fixtures_db.all_types SET c_added_decimal = -0.001 WHERE id = 1");
+
+    @Test
+    void avroRunEqualsJsonRun() throws Exception {
+        try (Connection c = stack.mariaDb().connect()) {
+            SqlScript.run(c, resource("fixtures-schema.sql"));
+        }
+        stack.mariaDb().createCdcUser("debezium", "dbz");
+        RegistryServer registry = stack.registry();
+        ClickHouseServer clickHouse = stack.clickHouse();
+        for (String mode : List.of("json", "avro")) {
+            clickHouse.query("CREATE DATABASE " + mode + "_db");
+            Map<String, String> converters = mode.equals("avro") ? registry.avroConverterConfig() : Map.of();
+            ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
+                    .named(mode + "-source")
+                    .with("database.port", String.valueOf(stack.mariaDb().port()))
+                    .with("database.server.id", mode.equals("avro") ? "184101" : "184102")
+                    .with("topic.prefix", mode)
+                    .with("database.include.list", "fixtures_db")
+                    .with("table.include.list", "fixtures_db.all_types,fixtures_db.person,fixtures_db.address,"
+                            + "fixtures_db.geo")
+                    .with("schema.history.internal.kafka.topic", "schema-changes." + mode)
+                    .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+            ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json")
+                    .named(mode + "-sink")
+                    .with("topics.regex", mode + "\\.fixtures_db\\.(all_types|person|address|geo)")
+                    .with("clickhouse.url", clickHouse.httpUrl())
+                    .with("clickhouse.database", mode + "_db")
+                    .with("database.name.template", "")
+                    .with("errors.tolerance", "none")
+                    .without("errors.deadletterqueue");
+            for (Map.Entry<String, String> e : converters.entrySet()) {
+                source = source.with(e.getKey(), e.getValue());
+                sink = sink.with(e.getKey(), e.getValue());
+            }
+            stack.connect().rest().putConnector(source.name(), source.config());
+            stack.connect().rest().putConnector(sink.name(), sink.config());
+        }
+        for (String mode : List.of("json", "avro")) {
+            stack.connect().rest().awaitRunning(mode + "-source", 1, Duration.ofSeconds(90));
+            stack.connect().rest().awaitRunning(mode + "-sink", 1, Duration.ofSeconds(90));
+        }
+        awaitSameState("the snapshot");
+
+        runWorkload(resource("fixtures-workload.sql"));
+        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
+            for (String sql : MORE_CHANGES) {
+                s.execute(sql);
+            }
+        }
+        awaitSameState("the workload with two ALTER TABLE ... ADD COLUMN");
+
+        for (String table : TABLES) {
+            assertEquals(columns(clickHouse, "json_db", table), columns(clickHouse, "avro_db", table),
+                    "ClickHouse column names and types of " + table + " (JSON run, then Avro run)");
+            assertEquals(history(clickHouse, "json_db", table), history(clickHouse, "avro_db", table),
+                    "every row version of " + table + " (JSON run, then Avro run)");
+        }
+        assertTrue(columns(clickHouse, "avro_db", "person").contains("nickname\tNullable(String)"),
+                columns(clickHouse, "avro_db", "person"));
+        assertTrue(columns(clickHouse, "avro_db", "all_types").contains("c_added_decimal\tNullable(Decimal(10, 3))"),
+                columns(clickHouse, "avro_db", "all_types"));
+
+        for (String table : TABLES) {
+            assertConfluentFraming(registry, "avro.fixtures_db." + table);
+        }
+        assertNewSchemaVersion(registry, "avro.fixtures_db.person-value", "nickname");
+        assertNewSchemaVersion(registry, "avro.fixtures_db.all_types-value", "c_added_decimal");
+    }
+
+    /** Waits until the FINAL state of each table equals MariaDB's row count in both databases and both agree. */
+    private static void awaitSameState(String what) throws Exception {
+        Map<String, Long> expected = new LinkedHashMap<>();
+        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                try (var rs = s.executeQuery("SELECT COUNT(*) FROM fixtures_db." + table)) {
+                    rs.next();
+                    expected.put(table, rs.getLong(1));
+                }
+            }
+        }
+        ClickHouseServer clickHouse = stack.clickHouse();
+        Wait.until(what + " in json_db and avro_db " + expected, Duration.ofSeconds(120), () -> {
+            for (String table : TABLES) {
+                if (!expected.get(table).equals(finalCount(clickHouse, "json_db", table))
+                        || !expected.get(table).equals(finalCount(clickHouse, "avro_db", table))
+                        || !history(clickHouse, "json_db", table).equals(history(clickHouse, "avro_db", table))) {
+                    return false;
+                }
+            }
+            return true;
+        }, () -> "\nconnectors: " + stack.connect().rest().get("/connectors?expand=status").body()
+                + "\n" + diagnostics(clickHouse));
+    }
+
+    private static String diagnostics(ClickHouseServer clickHouse) {
+        StringBuilder sb = new StringBuilder();
+        for (String table : TABLES) {
+            for (String db : List.of("json_db", "avro_db")) {
+                sb.append(db).append('.').append(table).append(": ").append(finalCount(clickHouse, db, table))
+                        .append(" current rows, columns:\n").append(columns(clickHouse, db, table)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Long finalCount(ClickHouseServer clickHouse, String db, String table) {
+        if (!"1".equals(clickHouse.query("EXISTS TABLE " + db + ".`" + table + "`").strip())) {
+            return -1L;
+        }
+        return Long.parseLong(clickHouse.query("SELECT count() FROM " + db + ".`" + table
+                + "` FINAL WHERE _deleted = 0").strip());
+    }
+
+    private static String columns(ClickHouseServer clickHouse, String db, String table) {
+        return clickHouse.query("SELECT name, type FROM system.columns WHERE database = '" + db + "' AND table = '"
+                + table + "' ORDER BY position");
+    }
+
+    /**
+     * Every row version the sink wrote, all columns as text. {@code _ts_ms} of snapshot rows is the
+     * time each connector read the table, so it is compared only for streamed changes.
+     */
+    private static String history(ClickHouseServer clickHouse, String db, String table) {
+        if (!"1".equals(clickHouse.query("EXISTS TABLE " + db + ".`" + table + "`").strip())) {
+            return "(no table " + db + "." + table + ")";
+        }
+        return clickHouse.query("SELECT * EXCEPT (_ts_ms), if(_op = 'r', 0, _ts_ms) FROM " + db + ".`" + table
+                + "` ORDER BY _version, id FORMAT TSVWithNames");
+    }
+
+    /** Magic byte 0, a 4-byte schema id the registry's Confluent API resolves, then Avro; for keys and values. */
+    private static void assertConfluentFraming(RegistryServer registry, String topic) {
+        try (TopicReader reader = new TopicReader(stack.kafka().bootstrapServers(), topic)) {
+            List<ConsumerRecord<byte[], byte[]>> records = reader.readAtLeast(1, Duration.ofSeconds(30));
+            Set<Integer> ids = new TreeSet<>();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                for (byte[] bytes : new byte[][] {r.key(), r.value()}) {
+                    assertNotNull(bytes, topic + "@" + r.offset() + ": tombstones are dropped by the SMT");
+                    assertTrue(bytes.length > 5, topic + "@" + r.offset() + ": " + bytes.length + " bytes");
+                    assertEquals(0, bytes[0], topic + "@" + r.offset() + ": Confluent magic byte");
+                    ids.add(ByteBuffer.wrap(bytes, 1, 4).getInt());
+                }
+            }
+            for (int id : ids) {
+                HttpResponse<String> schema = registry.get("/apis/ccompat/v7/schemas/ids/" + id);
+                assertEquals(200, schema.statusCode(), topic + ": schema id " + id + ": " + schema.body());
+                JsonNode body = Json.parse(schema.body().getBytes(StandardCharsets.UTF_8));
+                assertTrue(body.path("schema").asText().contains("\"type\""), schema.body());
+            }
+        }
+    }
+
+    /** The ALTER TABLE registered a second version of the value subject, and the latest has the new column. */
+    private static void assertNewSchemaVersion(RegistryServer registry, String subject, String newColumn) {
+        HttpResponse<String> versions = registry.get("/apis/ccompat/v7/subjects/" + subject + "/versions");
+        assertEquals(200, versions.statusCode(), subject + ": " + versions.body());
+        assertTrue(Json.parse(versions.body().getBytes(StandardCharsets.UTF_8)).size() >= 2,
+                subject + " versions after ALTER TABLE: " + versions.body());
+        HttpResponse<String> latest = registry.get("/apis/ccompat/v7/subjects/" + subject + "/versions/latest");
+        assertEquals(200, latest.statusCode(), latest.body());
+        assertTrue(latest.body().contains(newColumn), subject + " latest: " + latest.body());
+    }
+
+    private static void runWorkload(Path file) throws Exception {
+        String script = Files.readString(file, StandardCharsets.UTF_8);
+        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
+            for (String block : script.split("\n\\s*\n")) {
+                List<String> statements = SqlScript.statements(block);
+                if (statements.isEmpty()) {
+                    continue;
+                }
+                c.setAutoCommit(false);
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+                c.commit();
+            }
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(AvroPipelineTest.class.getResource("/fixtures/" + name).toURI());
+    }
+}
