@@ -137,6 +137,34 @@ class DockerStackStaticTest {
         assertInArchive("streamingetl-connect-clickhouse-sink", sink.config().get("connector.class"));
     }
 
+    @Test
+    void changeEventsAreAvroThroughTheSchemaRegistry() {
+        String registry = "http://schema-registry:8081";
+        for (String side : List.of("KEY", "VALUE")) {
+            assertEquals("io.confluent.connect.avro.AvroConverter", env("connect", "CONNECT_" + side + "_CONVERTER"));
+            assertEquals(registry, env("connect", "CONNECT_" + side + "_CONVERTER_SCHEMA_REGISTRY_URL"));
+        }
+        // The URL names the registry service on the port it listens on, and Kafka UI shows the same registry.
+        URI url = URI.create(registry);
+        assertTrue(compose.path("services").has(url.getHost()), url.getHost() + " is a service");
+        assertTrue(env(url.getHost(), "SCHEMA_REGISTRY_LISTENERS").endsWith(":" + url.getPort()),
+                env(url.getHost(), "SCHEMA_REGISTRY_LISTENERS"));
+        assertTrue(compose.path("services").path("connect").path("depends_on").has(url.getHost()));
+        assertEquals(registry, env("kafka-ui", "KAFKA_CLUSTERS_0_SCHEMAREGISTRY"));
+        // Confluent's converter ships in the image under /usr/share/java, which must stay on the plugin path.
+        assertTrue(List.of(env("connect", "CONNECT_PLUGIN_PATH").split(",")).contains("/usr/share/java"));
+
+        // The source and the CDC sink use the worker's (Avro) converters; the enriched sink reads the
+        // JSON envelope that ksqlDB / Kafka Streams write, so it names JsonConverter itself.
+        assertFalse(ConnectorConfig.load("source/mysql-source.json").config().containsKey("value.converter"));
+        assertFalse(ConnectorConfig.load("sink/clickhouse-sink.json").config().containsKey("value.converter"));
+        Map<String, String> enriched = ConnectorConfig.load("sink/clickhouse-sink-enriched.json").config();
+        for (String side : List.of("key", "value")) {
+            assertEquals("org.apache.kafka.connect.json.JsonConverter", enriched.get(side + ".converter"));
+            assertEquals("true", enriched.get(side + ".converter.schemas.enable"));
+        }
+    }
+
     private static void assertInArchive(String pluginDir, String className) throws Exception {
         assertNotNull(className);
         String entry = className.replace('.', '/') + ".class";
