@@ -4,14 +4,15 @@
 -- Local mode runs the same logic in Kafka Streams (enrichment-streams/); both write the same two
 -- topics in the same format, taken by connector-configs/sink/clickhouse-sink-enriched.json.
 --
--- Formats. The Connect worker writes the SMT's rows as JsonConverter JSON WITH schemas:
--- {"schema": {...}, "payload": {<flat row>}}. ksqlDB's JSON format does not know that envelope,
--- so the sources declare one column `payload` (a STRUCT of the row) and ignore `schema` and the
--- key (the row carries its id). DECIMAL columns arrive as base64 text (Connect Decimal in JSON)
--- and DATE as days: they are carried through untouched as VARCHAR / INT. The outputs are
--- written back as the same envelope (a `schema` column built from constants and a `payload`
--- column), so the sink gets the same typed schema (Decimal(9,6), Date, Int64 ...) that the Kafka
--- Streams twin produces, and the worker keeps one converter setting for every topic.
+-- Formats. In the Docker stack the Connect worker writes the SMT's rows as Avro through the
+-- Schema Registry, so the source streams below take their columns from the registry (field names
+-- keep their lower case: quote them with backticks). DECIMAL(9,6) and DATE arrive as ksqlDB
+-- DECIMAL and DATE. The outputs are written as JsonConverter JSON WITH schemas,
+-- {"schema": {...}, "payload": {...}}: a `schema` column built from constants and a `payload`
+-- column (the Kafka Streams twin writes the same bytes in local mode), and the enriched sink
+-- config names JsonConverter for itself. JsonConverter reads the DECIMAL numbers ksqlDB writes
+-- into Connect Decimals and the DATE day numbers into Connect Dates, so the sink creates
+-- Decimal(9,6) and Date32 columns as for the CDC tables.
 --
 -- Deletes. The SMT keeps soft deletes (_deleted = 1 with the before image, no tombstone). The
 -- tables below KEEP those rows (they carry the delete's _version) and every join is a LEFT join:
@@ -28,42 +29,37 @@
 
 SET 'auto.offset.reset' = 'earliest';
 
--- 1. The SMT's topics, read as they are.
-CREATE STREAM IF NOT EXISTS person_cdc (
-    `payload` STRUCT<`id` INT, `first_name` VARCHAR, `last_name` VARCHAR, `email` VARCHAR, `birth_date` INT,
-                     `_deleted` INT, `_version` BIGINT>
-) WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.person', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'JSON');
+-- 1. The SMT's topics, read as they are (columns from the Schema Registry; the key is ignored:
+--    the row carries its id).
+CREATE STREAM IF NOT EXISTS person_cdc
+WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.person', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'AVRO');
 
-CREATE STREAM IF NOT EXISTS address_cdc (
-    `payload` STRUCT<`id` INT, `person_id` INT, `street` VARCHAR, `city` VARCHAR, `postal_code` VARCHAR,
-                     `country` VARCHAR, `_deleted` INT, `_version` BIGINT>
-) WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.address', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'JSON');
+CREATE STREAM IF NOT EXISTS address_cdc
+WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.address', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'AVRO');
 
-CREATE STREAM IF NOT EXISTS geo_cdc (
-    `payload` STRUCT<`id` INT, `address_id` INT, `latitude` VARCHAR, `longitude` VARCHAR,
-                     `_deleted` INT, `_version` BIGINT>
-) WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.geo', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'JSON');
+CREATE STREAM IF NOT EXISTS geo_cdc
+WITH (KAFKA_TOPIC = 'dbserver.streaming_etl_db.geo', KEY_FORMAT = 'NONE', VALUE_FORMAT = 'AVRO');
 
 -- 2. Re-keyed by id into plain JSON topics, and tables over them: the latest row per id (topic
 --    order is binlog order), soft-deleted rows included.
 CREATE STREAM IF NOT EXISTS person_by_id WITH (KAFKA_TOPIC = 'streaming_etl.ksql.person', KEY_FORMAT = 'KAFKA',
     VALUE_FORMAT = 'JSON', PARTITIONS = 1) AS
-SELECT `payload`->`id` AS `id`, `payload`->`first_name` AS `first_name`, `payload`->`last_name` AS `last_name`,
-       `payload`->`email` AS `email`, `payload`->`birth_date` AS `birth_date`,
-       `payload`->`_deleted` AS `_deleted`, `payload`->`_version` AS `_version`
-FROM person_cdc PARTITION BY `payload`->`id` EMIT CHANGES;
+SELECT `id` AS `id`, `first_name` AS `first_name`, `last_name` AS `last_name`,
+       `email` AS `email`, `birth_date` AS `birth_date`,
+       `_deleted` AS `_deleted`, `_version` AS `_version`
+FROM person_cdc PARTITION BY `id` EMIT CHANGES;
 
 CREATE TABLE IF NOT EXISTS person_latest (
-    `id` INT PRIMARY KEY, `first_name` VARCHAR, `last_name` VARCHAR, `email` VARCHAR, `birth_date` INT,
+    `id` INT PRIMARY KEY, `first_name` VARCHAR, `last_name` VARCHAR, `email` VARCHAR, `birth_date` DATE,
     `_deleted` INT, `_version` BIGINT
 ) WITH (KAFKA_TOPIC = 'streaming_etl.ksql.person', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
 
 CREATE STREAM IF NOT EXISTS address_by_id WITH (KAFKA_TOPIC = 'streaming_etl.ksql.address', KEY_FORMAT = 'KAFKA',
     VALUE_FORMAT = 'JSON', PARTITIONS = 1) AS
-SELECT `payload`->`id` AS `id`, `payload`->`person_id` AS `person_id`, `payload`->`street` AS `street`,
-       `payload`->`city` AS `city`, `payload`->`postal_code` AS `postal_code`, `payload`->`country` AS `country`,
-       `payload`->`_deleted` AS `_deleted`, `payload`->`_version` AS `_version`
-FROM address_cdc PARTITION BY `payload`->`id` EMIT CHANGES;
+SELECT `id` AS `id`, `person_id` AS `person_id`, `street` AS `street`,
+       `city` AS `city`, `postal_code` AS `postal_code`, `country` AS `country`,
+       `_deleted` AS `_deleted`, `_version` AS `_version`
+FROM address_cdc PARTITION BY `id` EMIT CHANGES;
 
 CREATE TABLE IF NOT EXISTS address_latest (
     `id` INT PRIMARY KEY, `person_id` INT, `street` VARCHAR, `city` VARCHAR, `postal_code` VARCHAR,
@@ -72,12 +68,12 @@ CREATE TABLE IF NOT EXISTS address_latest (
 
 CREATE STREAM IF NOT EXISTS geo_by_id WITH (KAFKA_TOPIC = 'streaming_etl.ksql.geo', KEY_FORMAT = 'KAFKA',
     VALUE_FORMAT = 'JSON', PARTITIONS = 1) AS
-SELECT `payload`->`id` AS `id`, `payload`->`address_id` AS `address_id`, `payload`->`latitude` AS `latitude`,
-       `payload`->`longitude` AS `longitude`, `payload`->`_deleted` AS `_deleted`, `payload`->`_version` AS `_version`
-FROM geo_cdc PARTITION BY `payload`->`id` EMIT CHANGES;
+SELECT `id` AS `id`, `address_id` AS `address_id`, `latitude` AS `latitude`,
+       `longitude` AS `longitude`, `_deleted` AS `_deleted`, `_version` AS `_version`
+FROM geo_cdc PARTITION BY `id` EMIT CHANGES;
 
 CREATE TABLE IF NOT EXISTS geo_latest (
-    `id` INT PRIMARY KEY, `address_id` INT, `latitude` VARCHAR, `longitude` VARCHAR, `_deleted` INT, `_version` BIGINT
+    `id` INT PRIMARY KEY, `address_id` INT, `latitude` DECIMAL(9, 6), `longitude` DECIMAL(9, 6), `_deleted` INT, `_version` BIGINT
 ) WITH (KAFKA_TOPIC = 'streaming_etl.ksql.geo', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
 
 -- 3. geo by address. ksqlDB cannot re-key a table except by an aggregation, so the geo stream is
@@ -87,8 +83,8 @@ CREATE TABLE IF NOT EXISTS geo_latest (
 --    the join for the address the point left, with the version of that change.
 CREATE STREAM IF NOT EXISTS geo_by_address WITH (KAFKA_TOPIC = 'streaming_etl.ksql.geo_by_address',
     KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON', PARTITIONS = 1) AS
-SELECT `payload`->`address_id` AS `address_id`, `payload`->`id` AS `geo_id`, `payload`->`_version` AS `slot_version`
-FROM geo_cdc PARTITION BY `payload`->`address_id` EMIT CHANGES;
+SELECT `address_id` AS `address_id`, `id` AS `geo_id`, `_version` AS `slot_version`
+FROM geo_cdc PARTITION BY `address_id` EMIT CHANGES;
 
 CREATE TABLE IF NOT EXISTS geo_slot (`address_id` INT PRIMARY KEY, `geo_id` INT, `slot_version` BIGINT)
 WITH (KAFKA_TOPIC = 'streaming_etl.ksql.geo_by_address', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
@@ -120,11 +116,11 @@ SELECT x.`address_id` AS `address_id`, x.`person_id` AS `person_id`,
        CASE WHEN x.`p_deleted` = 0 THEN x.`first_name` ELSE CAST(NULL AS VARCHAR) END AS `first_name`,
        CASE WHEN x.`p_deleted` = 0 THEN x.`last_name` ELSE CAST(NULL AS VARCHAR) END AS `last_name`,
        CASE WHEN x.`p_deleted` = 0 THEN x.`email` ELSE CAST(NULL AS VARCHAR) END AS `email`,
-       CASE WHEN x.`p_deleted` = 0 THEN x.`birth_date` ELSE CAST(NULL AS INT) END AS `birth_date`,
+       CASE WHEN x.`p_deleted` = 0 THEN x.`birth_date` ELSE CAST(NULL AS DATE) END AS `birth_date`,
        x.`street` AS `street`, x.`city` AS `city`, x.`postal_code` AS `postal_code`, x.`country` AS `country`,
        CASE WHEN g.`address_id` = x.`address_id` AND g.`_deleted` = 0 THEN g.`id` ELSE CAST(NULL AS INT) END AS `geo_id`,
-       CASE WHEN g.`address_id` = x.`address_id` AND g.`_deleted` = 0 THEN g.`latitude` ELSE CAST(NULL AS VARCHAR) END AS `latitude`,
-       CASE WHEN g.`address_id` = x.`address_id` AND g.`_deleted` = 0 THEN g.`longitude` ELSE CAST(NULL AS VARCHAR) END AS `longitude`,
+       CASE WHEN g.`address_id` = x.`address_id` AND g.`_deleted` = 0 THEN g.`latitude` ELSE CAST(NULL AS DECIMAL(9, 6)) END AS `latitude`,
+       CASE WHEN g.`address_id` = x.`address_id` AND g.`_deleted` = 0 THEN g.`longitude` ELSE CAST(NULL AS DECIMAL(9, 6)) END AS `longitude`,
        CASE WHEN x.`a_deleted` = 0 AND x.`p_deleted` = 0 THEN 0 ELSE 1 END AS `_deleted`,
        GREATEST(x.`a_version`, COALESCE(x.`p_version`, CAST(0 AS BIGINT)), COALESCE(x.`slot_version`, CAST(0 AS BIGINT)),
                 COALESCE(g.`_version`, CAST(0 AS BIGINT))) AS `_version`
@@ -135,8 +131,8 @@ FROM address_person_slot x LEFT JOIN geo_latest g ON x.`slot_geo_id` = g.`id` EM
 --    A stream over the table's changelog, so key and value can be any expression.
 CREATE STREAM IF NOT EXISTS enriched_changes (
     `address_id` INT KEY, `person_id` INT, `first_name` VARCHAR, `last_name` VARCHAR, `email` VARCHAR,
-    `birth_date` INT, `street` VARCHAR, `city` VARCHAR, `postal_code` VARCHAR, `country` VARCHAR, `geo_id` INT,
-    `latitude` VARCHAR, `longitude` VARCHAR, `_deleted` INT, `_version` BIGINT
+    `birth_date` DATE, `street` VARCHAR, `city` VARCHAR, `postal_code` VARCHAR, `country` VARCHAR, `geo_id` INT,
+    `latitude` DECIMAL(9, 6), `longitude` DECIMAL(9, 6), `_deleted` INT, `_version` BIGINT
 ) WITH (KAFKA_TOPIC = 'streaming_etl.ksql.enriched_rows', KEY_FORMAT = 'KAFKA', VALUE_FORMAT = 'JSON');
 
 CREATE STREAM IF NOT EXISTS person_enriched WITH (KAFKA_TOPIC = 'streaming_etl.person_enriched',
