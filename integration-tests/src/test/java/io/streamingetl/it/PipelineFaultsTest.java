@@ -1,8 +1,10 @@
 package io.streamingetl.it;
 
+import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
+import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -51,14 +53,14 @@ class PipelineFaultsTest {
     @BeforeAll
     static void pipeline() throws Exception {
         stack.mariaDb().execute("CREATE DATABASE faults_db");
-        for (String fault : List.of("ch", "worker", "task")) {
+        for (String fault : List.of("ch", "worker", "task", "join", "errors")) {
             stack.mariaDb().execute("CREATE TABLE faults_db.load_" + fault + " (id INT PRIMARY KEY, payload VARCHAR(64) NOT NULL,"
                     + " n INT NOT NULL, changed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))");
         }
         stack.mariaDb().createCdcUser("debezium", "dbz");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("events_ch", 2, (short) 1), new NewTopic("events_worker", 2, (short) 1),
-                    new NewTopic("events_task", 2, (short) 1))).all().get();
+            admin.createTopics(List.of("ch", "worker", "task", "join", "errors").stream()
+                    .map(f -> new NewTopic("events_" + f, 2, (short) 1)).toList()).all().get();
         }
         ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("faults-source")
                 .with("database.port", String.valueOf(stack.mariaDb().port()))
@@ -108,6 +110,45 @@ class PipelineFaultsTest {
                     stack.connect().rest().status(SINK).body().path("tasks").findValuesAsText("state").contains("FAILED"));
             stack.connect().rest().putConnector(SINK, sink.config());
             stack.connect().rest().post("/connectors/" + SINK + "/restart?includeTasks=true&onlyFailed=true", null);
+        });
+    }
+
+    @Test
+    void secondWorkerJoinsAndLeavesWhileTasksMove() throws Exception {
+        runUnderLoad("join", () -> {
+            try (ConnectWorker second = ConnectWorker.forTests(stack.baseDir().resolve("connect-2"),
+                    stack.kafka().bootstrapServers(), List.of(StackLayout.pluginPath()), Map.of())) {
+                second.start();
+                // The rebalance hands the newcomer some of the connectors and tasks (which ones is the
+                // assignor's choice); sink tasks that move take their partitions with them.
+                String port = second.restUrl().substring(second.restUrl().lastIndexOf(':'));
+                Wait.until("work assigned to the second worker", Duration.ofSeconds(60), () -> {
+                    for (String name : List.of(SINK, "faults-source")) {
+                        if (stack.connect().rest().status(name).body().findValuesAsText("worker_id").stream()
+                                .anyMatch(w -> w.endsWith(port))) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                System.out.println("second worker took: " + stack.connect().rest().status(SINK).body()
+                        + " / " + stack.connect().rest().status("faults-source").body());
+                pause(Duration.ofSeconds(3));
+            } // leaves: its tasks move back at once (scheduled.rebalance.max.delay.ms=0)
+        });
+    }
+
+    @Test
+    void clickHouseRefusesInsertsForAWhile() throws Exception {
+        String table = "faults_db.load_errors";
+        runUnderLoad("errors", () -> {
+            Wait.until(table + " created by the sink", Duration.ofSeconds(60), () -> exists(table));
+            // Every insert now fails with TOO_MANY_PARTS (252), as on an overloaded server.
+            stack.clickHouse().query("ALTER TABLE " + table + " MODIFY SETTING parts_to_throw_insert = 1");
+            stack.clickHouse().query("ALTER TABLE faults_db.events_errors MODIFY SETTING parts_to_throw_insert = 1");
+            pause(Duration.ofSeconds(10));
+            stack.clickHouse().query("ALTER TABLE " + table + " MODIFY SETTING parts_to_throw_insert = 3000");
+            stack.clickHouse().query("ALTER TABLE faults_db.events_errors MODIFY SETTING parts_to_throw_insert = 3000");
         });
     }
 
