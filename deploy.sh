@@ -5,6 +5,8 @@
 #   ./deploy.sh --local    local mode: real MariaDB, Kafka, Connect and ClickHouse as processes
 #   ./deploy.sh --docker   the Docker Compose stack
 #   --no-build             use the plugin archives and jars as they are built (no mvn run)
+#   --avro                 local mode with change events as Avro through a schema registry
+#                          (Apicurio Registry on REGISTRY_PORT=8081; the Docker stack is always Avro)
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
@@ -15,12 +17,14 @@ cd "$(dirname "$0")"
 
 mode=auto
 build=yes
+avro=()
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
     --no-build) build=no ;;
     --docker) mode=docker ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --avro) avro=(--avro) ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +44,7 @@ case "$mode" in
   local)
     scripts/ensure-tools.sh
     if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
-    exec scripts/local-stack.sh up
+    exec scripts/local-stack.sh up "${avro[@]}"
     ;;
   docker)
     if ! docker_answers; then

@@ -13,6 +13,15 @@ record LocalPorts(int mariaDb, int kafka, int kafkaController, int connect, int 
                 port("CLICKHOUSE_TCP_PORT", 9000));
     }
 
+    /** Avro mode's schema registry: its HTTP API and its health port. */
+    static int registry() {
+        return port("REGISTRY_PORT", 8081);
+    }
+
+    static int registryManagement() {
+        return port("REGISTRY_MANAGEMENT_PORT", 9081);
+    }
+
     private static int port(String variable, int fallback) {
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {

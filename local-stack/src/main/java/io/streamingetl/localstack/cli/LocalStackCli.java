@@ -1,6 +1,7 @@
 package io.streamingetl.localstack.cli;
 
 import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
@@ -12,6 +13,7 @@ import io.streamingetl.localstack.mariadb.SqlScript;
 import io.streamingetl.localstack.process.JavaCommand;
 import io.streamingetl.localstack.process.ManagedProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
+import io.streamingetl.localstack.registry.RegistryServer;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ import java.util.function.Supplier;
  *
  * <pre>
  * LocalStackCli up             start what is not running, register connectors, wait for the snapshot
+ * LocalStackCli up --avro      the same with change events as Avro through a schema registry (sticky)
  * LocalStackCli down [--purge] stop what up started (--purge also deletes data and logs)
  * LocalStackCli status         the table of components, URLs and health
  * </pre>
@@ -54,7 +57,7 @@ public final class LocalStackCli {
         LocalStackCli cli = new LocalStackCli(StackLayout.repoRoot());
         try {
             switch (command) {
-                case "up" -> cli.up();
+                case "up" -> cli.up(List.of(args).contains("--avro"));
                 case "down" -> cli.down(List.of(args).contains("--purge"));
                 case "status" -> cli.printStatus();
                 default -> {
@@ -70,19 +73,51 @@ public final class LocalStackCli {
     }
 
     void up() {
-        OUT.println("Local mode: state under " + layout.root());
+        up(false);
+    }
+
+    /**
+     * @param avro change events as Avro (Apicurio's converter, Confluent wire format) through a
+     *             local schema registry; remembered in the state, so a later plain {@code up} keeps it
+     */
+    void up(boolean avro) {
+        Path avroMarker = layout.pidFile("registry").resolveSibling("avro-mode");
+        if (avro) {
+            StackHome.createDirectories(avroMarker.getParent());
+            try {
+                Files.writeString(avroMarker, "avro\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        avro = Files.exists(avroMarker);
+        OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "") + ": state under "
+                + layout.root());
+        if (avro) {
+            ensure("registry", "quarkus-run.jar", LocalPorts.registry(), this::startRegistry);
+        }
         ensure("mariadb", "mariadbd", ports.mariaDb(), this::startMariaDb);
         ensure("clickhouse", "chdb-server", ports.clickHouseHttp(), this::startClickHouse);
         ensure("kafka", "Launch kafka", ports.kafka(), this::startKafka);
         ensure("connect", "Launch connect", ports.connect(), this::startConnect);
         Pipeline pipeline = new Pipeline(repoRoot, ports, OUT);
+        if (avro) {
+            pipeline.withCdcConverters(RegistryServer.avroConverterConfig(registry().apiV2Url()));
+        }
         pipeline.prepareSource(mariaDb());
         pipeline.prepareClickHouse(clickHouse());
         pipeline.registerConnectors(connectRest());
-        ensureEnrichment();
+        if (!avro) {
+            ensureEnrichment();
+        }
         pipeline.awaitSnapshot(mariaDb(), clickHouse());
         pipeline.createClickHouseViews(clickHouse());
-        pipeline.awaitEnriched(mariaDb(), clickHouse());
+        if (avro) {
+            // The Kafka Streams app reads the CDC topics through JsonConverter.
+            OUT.println("  enrichment (Kafka Streams) not started: it reads JSON change events");
+        } else {
+            pipeline.awaitEnriched(mariaDb(), clickHouse());
+        }
         printStatus();
     }
 
@@ -144,6 +179,15 @@ public final class LocalStackCli {
                 List.of(plugins), Map.of(), Lifetime.DETACHED, JavaCommand.currentClasspath()).start().process();
     }
 
+    private ManagedProcess startRegistry() {
+        return registry().start().process();
+    }
+
+    private RegistryServer registry() {
+        return new RegistryServer(layout.data("registry"), LocalPorts.registry(), LocalPorts.registryManagement(),
+                Lifetime.DETACHED);
+    }
+
     private MariaDbServer mariaDb() {
         return new MariaDbServer(layout.data("mariadb"), ports.mariaDb(), Lifetime.DETACHED);
     }
@@ -159,7 +203,7 @@ public final class LocalStackCli {
 
     void down(boolean purge) {
         // Reverse order: the worker commits offsets to Kafka while it stops.
-        for (String name : List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb")) {
+        for (String name : List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb", "registry")) {
             PidFile pid = new PidFile(layout.pidFile(name));
             pid.live("").ifPresentOrElse(p -> {
                 OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
@@ -185,6 +229,11 @@ public final class LocalStackCli {
                 + ports.clickHouseTcp() + ")", health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
         rows.add(new String[] {"Enrichment (Kafka Streams)", "streaming_etl.person_enriched, streaming_etl.people_per_city",
                 health(new PidFile(layout.pidFile("enrichment")).live(EnrichmentProcess.MAIN_CLASS).isPresent())});
+        if (new PidFile(layout.pidFile("registry")).live("quarkus-run.jar").isPresent()) {
+            RegistryServer registry = registry();
+            rows.add(new String[] {"Schema registry (Apicurio)", registry.url() + " (Confluent API "
+                    + registry.ccompatUrl() + ")", health(registry.isReady())});
+        }
         if (Ports.isListening(ports.connect())) {
             for (String name : Pipeline.connectorNames(repoRoot)) {
                 var status = connectRest().status(name);

@@ -34,11 +34,19 @@ final class Pipeline {
     private final Path repoRoot;
     private final LocalPorts ports;
     private final PrintStream out;
+    /** Avro mode: converter settings for the source and the CDC sink (the enriched sink reads JSON). */
+    private Map<String, String> cdcConverters = Map.of();
 
     Pipeline(Path repoRoot, LocalPorts ports, PrintStream out) {
         this.repoRoot = repoRoot;
         this.ports = ports;
         this.out = out;
+    }
+
+    /** Change events as Avro through the schema registry instead of the worker's JsonConverter. */
+    Pipeline withCdcConverters(Map<String, String> converters) {
+        this.cdcConverters = Map.copyOf(converters);
+        return this;
     }
 
     static List<String> connectorNames(Path repoRoot) {
@@ -75,6 +83,10 @@ final class Pipeline {
                 .with("schema.history.internal.kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka());
         ConnectorConfig sink = ConnectorConfig.load(repoRoot, SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
+        for (Map.Entry<String, String> e : cdcConverters.entrySet()) {
+            source = source.with(e.getKey(), e.getValue());
+            sink = sink.with(e.getKey(), e.getValue());
+        }
         ConnectorConfig enrichedSink = ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
         for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
