@@ -100,12 +100,12 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 GROUP_CONNECTION, ++o, Width.SHORT, "Compress inserts");
 
         o = 0;
-        d.define(TABLE_TEMPLATE, Type.STRING, "${table}", new TemplateValidator(), Importance.HIGH,
+        d.define(TABLE_TEMPLATE, Type.STRING, "${table}", new TemplateValidator(false), Importance.HIGH,
                 "Table name template. ${topic} is the topic; ${table} and ${db} come from the record's "
                         + "routing fields (see route.*.field) or else from the topic's last and second-to-last "
                         + "dot-separated segments (dbserver.shop.person -> db shop, table person).",
                 GROUP_ROUTING, ++o, Width.LONG, "Table name template");
-        d.define(DATABASE_TEMPLATE, Type.STRING, "${db}", new TemplateValidator(), Importance.MEDIUM,
+        d.define(DATABASE_TEMPLATE, Type.STRING, "${db}", new TemplateValidator(true), Importance.MEDIUM,
                 "Database name template (same placeholders). Default ${db}: the SMT's _db field, else the topic's second-to-last segment, else clickhouse.database. Empty: always clickhouse.database.",
                 GROUP_ROUTING, ++o, Width.LONG, "Database name template");
         d.define(TOPIC_TABLE_MAP, Type.LIST, "", new TopicMapValidator(), Importance.MEDIUM,
@@ -309,9 +309,19 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     }
 
     public static final class TemplateValidator implements ConfigDef.Validator {
+        private final boolean allowEmpty;
+
+        /** @param allowEmpty whether an empty template means something (the database's: "use clickhouse.database") */
+        public TemplateValidator(boolean allowEmpty) {
+            this.allowEmpty = allowEmpty;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             String s = value == null ? "" : value.toString();
+            if (!allowEmpty && s.isBlank()) {
+                throw new ConfigException(name, s, "yields an empty table name; use e.g. ${table} or ${topic}");
+            }
             String rest = s.replace("${topic}", "").replace("${db}", "").replace("${table}", "");
             if (rest.contains("${")) {
                 throw new ConfigException(name, s, "only ${topic}, ${db} and ${table} are known placeholders");
