@@ -58,6 +58,32 @@ print("  ksqlDB statements applied: " + path)
 PY
 }
 
+clickhouse=http://127.0.0.1:8123
+
+# The query-time views read the CDC tables, which the sink creates with the snapshot's first batch.
+create_clickhouse_views() {
+  local deadline=$((SECONDS + 300)) table
+  for table in person address geo; do
+    until [ "$(curl -fsS --data-binary "EXISTS TABLE streaming_etl_db.$table" "$clickhouse/" 2>/dev/null)" = 1 ]; do
+      if [ $SECONDS -gt $deadline ]; then
+        echo "timed out waiting for streaming_etl_db.$table in ClickHouse; check the sink: curl $connect/connectors/clickhouse-sink/status" >&2
+        exit 1
+      fi
+      sleep 2
+    done
+  done
+  local statement
+  python3 -c 'import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+lines = [l for l in text.splitlines() if not l.strip().startswith("--")]
+for stmt in "\n".join(lines).split(";"):
+    if stmt.strip(): print(stmt.strip().replace("\n", " "))' connector-configs/clickhouse/01-views.sql |
+  while IFS= read -r statement; do
+    curl -fsS --data-binary "$statement" "$clickhouse/" >/dev/null
+  done
+  echo "  ClickHouse views created (connector-configs/clickhouse/01-views.sql)"
+}
+
 case "${1:-up}" in
   up)
     echo "Building the plugin archives (mounted into the Connect worker) ..."
@@ -68,6 +94,7 @@ case "${1:-up}" in
     register connector-configs/source/mysql-source.json
     for sink in connector-configs/sink/*.json; do register "$sink"; done
     for ksql in connector-configs/ksql/*.sql; do [ -f "$ksql" ] && apply_ksql "$ksql"; done
+    create_clickhouse_views
     cat <<TABLE
 
 COMPONENT        URL
