@@ -41,15 +41,45 @@ public final class Encoders {
         }
     }
 
+    /** ClickHouse's ranges: Date 1970-01-01..2149-06-06, Date32 and DateTime64 1900-01-01..2299-12-31. */
+    static final int DATE_MAX_DAY = 0xFFFF;
+    static final int DATE32_MIN_DAY = (int) LocalDate.of(1900, 1, 1).toEpochDay();
+    static final int DATE32_MAX_DAY = (int) LocalDate.of(2299, 12, 31).toEpochDay();
+    static final long DATETIME64_MIN_SECOND = DATE32_MIN_DAY * 86_400L;
+    static final long DATETIME64_MAX_SECOND = (DATE32_MAX_DAY + 1L) * 86_400L - 1;
+
     private Encoders() {
+    }
+
+    private static long inRange(Object v, ClickHouseColumn column, long min, long max) {
+        long n = toLong(v, column);
+        if (n < min || n > max) {
+            throw new DataException(n + " is out of range for " + column.getOriginalTypeName() + " [" + min + ", " + max + "]");
+        }
+        return n;
+    }
+
+    private static int daysInRange(Object v, ClickHouseColumn column, int min, int max) {
+        long days = v instanceof java.util.Date d ? Math.floorDiv(d.getTime(), 86_400_000L)
+                : v instanceof Number n && !(v instanceof Integer) ? n.longValue() : toEpochDays(v);
+        if (days < min || days > max) {
+            throw new DataException((v instanceof java.util.Date d ? d.toInstant().toString() : "day " + days)
+                    + " is out of range for " + column.getOriginalTypeName() + " [" + LocalDate.ofEpochDay(min)
+                    + ", " + LocalDate.ofEpochDay(max) + "]");
+        }
+        return (int) days;
     }
 
     /** The encoder of a non-null value of {@code column}'s type; Nullable is handled by the caller. */
     public static ValueEncoder forColumn(ClickHouseColumn column) {
         return switch (column.getDataType()) {
-            case Int8, UInt8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, (byte) toLong(v, column));
-            case Int16, UInt16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, (short) toLong(v, column));
-            case Int32, UInt32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, (int) toLong(v, column));
+            // Range-checked: a narrowing cast would silently store another number (300 -> 44 in UInt8).
+            case Int8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, (byte) inRange(v, column, Byte.MIN_VALUE, Byte.MAX_VALUE));
+            case UInt8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, (byte) inRange(v, column, 0, 0xFF));
+            case Int16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, (short) inRange(v, column, Short.MIN_VALUE, Short.MAX_VALUE));
+            case UInt16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, (short) inRange(v, column, 0, 0xFFFF));
+            case Int32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, (int) inRange(v, column, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case UInt32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, (int) inRange(v, column, 0, 0xFFFF_FFFFL));
             case Int64 -> (out, v) -> BinaryStreamUtils.writeInt64(out, toLong(v, column));
             case UInt64 -> (out, v) -> {
                 if (v instanceof BigInteger bi) {
@@ -67,8 +97,9 @@ public final class Encoders {
             case JSON -> (out, v) -> BinaryStreamUtils.writeString(out,
                     v instanceof String s ? s : JsonText.of(v));
             case UUID -> (out, v) -> BinaryStreamUtils.writeUuid(out, v instanceof UUID u ? u : parseUuid(v));
-            case Date -> (out, v) -> BinaryStreamUtils.writeUnsignedInt16(out, toEpochDays(v));
-            case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, toEpochDays(v));
+            // Out-of-range days would be stored as another date (the server does not check RowBinary).
+            case Date -> (out, v) -> BinaryStreamUtils.writeUnsignedInt16(out, daysInRange(v, column, 0, DATE_MAX_DAY));
+            case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, daysInRange(v, column, DATE32_MIN_DAY, DATE32_MAX_DAY));
             case DateTime, DateTime32 -> dateTime(column, 0);
             case DateTime64 -> dateTime(column, column.getScale());
             case Enum8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, enumValue(column, v));
@@ -233,7 +264,7 @@ public final class Encoders {
             long ticks;
             if (v instanceof java.util.Date d) {
                 long ms = d.getTime();
-                ticks = scale >= 3 ? ms * (perSecond / 1000) : Math.floorDiv(ms, 1000L / perSecond);
+                ticks = scale >= 3 ? Math.multiplyExact(ms, perSecond / 1000) : Math.floorDiv(ms, 1000L / perSecond);
             } else if (v instanceof Instant i) {
                 ticks = instantTicks(i, scale, perSecond);
             } else if (v instanceof Number n) {
@@ -248,6 +279,13 @@ public final class Encoders {
                 ticks = instantTicks(zdt.toInstant(), scale, perSecond);
             } else {
                 throw mismatch(v, column);
+            }
+            long seconds = Math.floorDiv(ticks, perSecond);
+            long min = scale == 0 ? 0 : DATETIME64_MIN_SECOND;
+            long max = scale == 0 ? 0xFFFF_FFFFL : DATETIME64_MAX_SECOND;
+            if (seconds < min || seconds > max) {
+                throw new DataException(Instant.ofEpochSecond(seconds) + " is out of range for "
+                        + column.getOriginalTypeName() + " [" + Instant.ofEpochSecond(min) + ", " + Instant.ofEpochSecond(max) + "]");
             }
             if (scale == 0) {
                 BinaryStreamUtils.writeUnsignedInt32(out, ticks);

@@ -193,6 +193,7 @@ public class ClickHouseSinkTask extends SinkTask {
         TableBuffer buf = null;
         BufferKey key = null;
         try {
+            DebeziumShapes.requireRow(record.valueSchema());
             TableId table = router.route(record);
             key = new BufferKey(table, tp);
             Range remembered = lastRanges.get(key);
