@@ -41,10 +41,16 @@ public final class Encoders {
         }
     }
 
-    /** ClickHouse's ranges: Date 1970-01-01..2149-06-06, Date32 and DateTime64 1900-01-01..2299-12-31. */
+    /**
+     * Date is 1970-01-01..2149-06-06 (UInt16 days). Date32 and DateTime64 are documented for
+     * 1900..2299, but the server stores and reads back every day of MySQL's DATE range,
+     * 1000-01-01..9999-12-31, sent in RowBinary (checked against 26.7: 1000-01-01, 1815-12-10 and
+     * 9999-12-31 round-trip exactly). Rejecting historical dates would drop real rows (birth dates,
+     * the common 9999-12-31 "open end"), so only values outside MySQL's range are errors.
+     */
     static final int DATE_MAX_DAY = 0xFFFF;
-    static final int DATE32_MIN_DAY = (int) LocalDate.of(1900, 1, 1).toEpochDay();
-    static final int DATE32_MAX_DAY = (int) LocalDate.of(2299, 12, 31).toEpochDay();
+    static final int DATE32_MIN_DAY = (int) LocalDate.of(1000, 1, 1).toEpochDay();
+    static final int DATE32_MAX_DAY = (int) LocalDate.of(9999, 12, 31).toEpochDay();
     static final long DATETIME64_MIN_SECOND = DATE32_MIN_DAY * 86_400L;
     static final long DATETIME64_MAX_SECOND = (DATE32_MAX_DAY + 1L) * 86_400L - 1;
 
