@@ -94,7 +94,7 @@ final class Pipeline {
             out.println("  connector " + connector.name() + " registered");
         }
         for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
-            rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120));
+            rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120), 3);
         }
     }
 
