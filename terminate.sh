@@ -13,19 +13,20 @@ for arg in "$@"; do
   esac
 done
 
-if [ -d .local-stack/run ] || [ -d .local-stack/data ]; then
+home="${STREAMINGETL_HOME:-.local-stack}"
+if [ -d "$home/run" ] || [ -d "$home/data" ]; then
   if [ -f local-stack/target/local-stack.jar ]; then
     scripts/local-stack.sh down $purge
   else
     echo "local-stack is not built; stopping recorded processes by pid" >&2
-    for f in .local-stack/run/*.pid; do
+    for f in "$home"/run/*.pid; do
       [ -f "$f" ] || continue
       pid=$(cat "$f"); kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
       kill -9 "$pid" 2>/dev/null || true
       rm -f "$f"
     done
-    [ -n "$purge" ] && rm -rf .local-stack
+    if [ -n "$purge" ]; then rm -rf "$home"; fi
   fi
 fi
 if [ -f docker-compose.yml ] && command -v docker >/dev/null 2>&1 && timeout 10 docker info >/dev/null 2>&1; then

@@ -54,7 +54,7 @@ class AvroPipelineTest {
     @Test
     void avroRunEqualsJsonRun() throws Exception {
         try (Connection c = stack.mariaDb().connect()) {
-            SqlScript.run(c, resource("fixtures-schema.sql"));
+            SqlScript.run(c, FixtureWorkload.resource("fixtures-schema.sql"));
         }
         stack.mariaDb().createCdcUser("debezium", "dbz");
         RegistryServer registry = stack.registry();
@@ -94,7 +94,7 @@ class AvroPipelineTest {
         // outside Date32, go to each sink's dead-letter topic, the same way in both modes).
         awaitSameState("the snapshot", "all_types id = 2", "person id = 2", "address id = 1", "geo id = 1");
 
-        runWorkload(resource("fixtures-workload.sql"));
+        FixtureWorkload.run(stack.mariaDb(), FixtureWorkload.resource("fixtures-workload.sql"));
         try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
             for (String sql : MORE_CHANGES) {
                 s.execute(sql);
@@ -276,27 +276,5 @@ class AvroPipelineTest {
         HttpResponse<String> latest = registry.get("/apis/ccompat/v7/subjects/" + subject + "/versions/latest");
         assertEquals(200, latest.statusCode(), latest.body());
         assertTrue(latest.body().contains(newColumn), subject + " latest: " + latest.body());
-    }
-
-    private static void runWorkload(Path file) throws Exception {
-        String script = Files.readString(file, StandardCharsets.UTF_8);
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
-            for (String block : script.split("\n\\s*\n")) {
-                List<String> statements = SqlScript.statements(block);
-                if (statements.isEmpty()) {
-                    continue;
-                }
-                c.setAutoCommit(false);
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-                c.commit();
-            }
-            c.setAutoCommit(true);
-        }
-    }
-
-    private static Path resource(String name) throws Exception {
-        return Path.of(AvroPipelineTest.class.getResource("/fixtures/" + name).toURI());
     }
 }

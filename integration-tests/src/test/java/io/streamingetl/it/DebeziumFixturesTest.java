@@ -57,7 +57,7 @@ class DebeziumFixturesTest {
     @Test
     void capturesEveryColumnTypeAndOperation() throws Exception {
         try (Connection c = stack.mariaDb().connect()) {
-            SqlScript.run(c, resource("fixtures-schema.sql"));
+            SqlScript.run(c, FixtureWorkload.resource("fixtures-schema.sql"));
         }
         stack.mariaDb().createCdcUser("debezium", "dbz");
         ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
@@ -71,7 +71,7 @@ class DebeziumFixturesTest {
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));
         awaitTopic("dbserver.fixtures_db.geo", 1);
-        runWorkload(resource("fixtures-workload.sql"));
+        FixtureWorkload.run(stack.mariaDb(), FixtureWorkload.resource("fixtures-workload.sql"));
 
         List<String> withSchemas = new ArrayList<>();
         List<String> withoutSchemas = new ArrayList<>();
@@ -169,26 +169,5 @@ class DebeziumFixturesTest {
             return reader.readUntil(records -> records.stream().anyMatch(r -> r.value() != null
                     && new String(r.value(), StandardCharsets.UTF_8).contains(marker)), Duration.ofSeconds(90));
         }
-    }
-
-    private static void runWorkload(Path file) throws Exception {
-        String script = Files.readString(file, StandardCharsets.UTF_8);
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {
-            for (String block : script.split("\n\\s*\n")) {
-                List<String> statements = SqlScript.statements(block);
-                if (statements.isEmpty()) {
-                    continue;
-                }
-                c.setAutoCommit(false);
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-                c.commit();
-            }
-        }
-    }
-
-    private static Path resource(String name) throws Exception {
-        return Path.of(DebeziumFixturesTest.class.getResource("/fixtures/" + name).toURI());
     }
 }
