@@ -4,6 +4,7 @@
 # jars, the project's code fetches ClickHouse (npm) and unpacks MariaDB (Maven Central).
 set -euo pipefail
 cd "$(dirname "$0")"
-# docker-compose: the Docker stack is validated statically (no Docker engine here).
-scripts/ensure-tools.sh docker-compose:docker-compose
+# docker-compose: the Docker stack is validated statically (no Docker engine here);
+# stunnel4 and openssl: the TLS test puts https in front of ClickHouse with a self-signed certificate.
+scripts/ensure-tools.sh docker-compose:docker-compose stunnel:stunnel4 openssl:openssl
 mvn -B verify "$@"

@@ -40,7 +40,7 @@ public final class ConnectionCheck {
                     add(values, ClickHouseSinkConfig.USER, "authentication failed for user '" + config.user() + "'");
                 } else {
                     add(values, ClickHouseSinkConfig.URL, "cannot reach ClickHouse at " + config.url() + ": "
-                            + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                            + cause.getClass().getSimpleName() + ": " + cause.getMessage() + rootCause(cause));
                 }
                 return;
             }
@@ -56,5 +56,14 @@ public final class ConnectionCheck {
     static void add(Map<String, ConfigValue> values, String name, String message) {
         ConfigValue v = values.computeIfAbsent(name, ConfigValue::new);
         v.addErrorMessage(message);
+    }
+
+    /** The client wraps TLS and socket errors ("Failed to get query response"); the root says what failed. */
+    private static String rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 }
