@@ -119,23 +119,33 @@ class PipelineFaultsTest {
             try (ConnectWorker second = ConnectWorker.forTests(stack.baseDir().resolve("connect-2"),
                     stack.kafka().bootstrapServers(), List.of(StackLayout.pluginPath()), Map.of())) {
                 second.start();
-                // The rebalance hands the newcomer some of the connectors and tasks (which ones is the
-                // assignor's choice); sink tasks that move take their partitions with them.
-                String port = second.restUrl().substring(second.restUrl().lastIndexOf(':'));
-                Wait.until("work assigned to the second worker", Duration.ofSeconds(60), () -> {
-                    for (String name : List.of(SINK, "faults-source")) {
-                        if (stack.connect().rest().status(name).body().findValuesAsText("worker_id").stream()
-                                .anyMatch(w -> w.endsWith(port))) {
-                            return true;
-                        }
-                    }
-                    return false;
-                });
-                System.out.println("second worker took: " + stack.connect().rest().status(SINK).body()
-                        + " / " + stack.connect().rest().status("faults-source").body());
-                pause(Duration.ofSeconds(3));
-            } // leaves: its tasks move back at once (scheduled.rebalance.max.delay.ms=0)
+                // Which units the assignor hands a newcomer is its choice; to be sure the sink's
+                // partitions move, the first worker then leaves too (gracefully) and comes back.
+                stack.connect().stop();
+                awaitSinkTasksOn(second, second);
+                stack.connect().start();
+            } // the second worker leaves: its tasks move back (scheduled.rebalance.max.delay.ms=0)
+            awaitSinkTasksOn(stack.connect(), stack.connect());
         });
+    }
+
+    /** Waits until both sink tasks run on {@code worker}, asking {@code via}'s REST API. */
+    private static void awaitSinkTasksOn(ConnectWorker worker, ConnectWorker via) {
+        String port = worker.restUrl().substring(worker.restUrl().lastIndexOf(':'));
+        Wait.until("both sink tasks RUNNING on " + worker.restUrl(), Duration.ofSeconds(90), () -> {
+            var status = via.rest().status(SINK);
+            if (status.status() != 200) {
+                return false;
+            }
+            long here = 0;
+            for (var task : status.body().path("tasks")) {
+                if ("RUNNING".equals(task.path("state").asText()) && task.path("worker_id").asText().endsWith(port)) {
+                    here++;
+                }
+            }
+            return here == 2;
+        });
+        System.out.println("sink tasks now on " + worker.restUrl() + ": " + via.rest().status(SINK).body());
     }
 
     @Test
