@@ -1,6 +1,7 @@
 package io.streamingetl.it;
 
 import io.streamingetl.localstack.Ports;
+import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
@@ -67,11 +68,7 @@ class LocalDeployEndToEndTest {
     @BeforeAll
     static void deploy() throws Exception {
         home = Path.of("target", "local-stack", "LocalDeployEndToEndTest").toAbsolutePath();
-        if (Files.exists(home)) { // a fresh state, as on a new machine
-            try (var walk = Files.walk(home)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        StackHome.deleteRecursively(home); // a fresh state, as on a new machine
         Files.createDirectories(home);
         ENV.put("STREAMINGETL_HOME", home.resolve("home").toString());
         for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CONNECT_PORT",

@@ -27,6 +27,18 @@ public final class StackHome {
         }
     }
 
+    /** Deletes a directory tree if it exists (data dirs, unpack and download leftovers). */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
     /** A fresh directory for one run of a component in tests. */
     public static Path tempDir(String prefix) {
         try {

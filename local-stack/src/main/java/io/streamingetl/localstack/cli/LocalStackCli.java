@@ -213,7 +213,7 @@ public final class LocalStackCli {
         }
         if (purge) {
             OUT.println("  purging " + layout.root());
-            deleteRecursively(layout.root());
+            StackHome.deleteRecursively(layout.root());
         }
     }
 
@@ -256,17 +256,6 @@ public final class LocalStackCli {
 
     private static String health(boolean ok) {
         return ok ? "UP" : "DOWN";
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     static long count(Connection c, String sql) throws SQLException {

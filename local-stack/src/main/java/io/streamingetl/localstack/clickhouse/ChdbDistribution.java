@@ -70,7 +70,7 @@ public final class ChdbDistribution {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fetch " + PACKAGE + "@" + version, e);
         } finally {
-            deleteRecursively(download);
+            StackHome.deleteRecursively(download);
         }
     }
 
@@ -96,17 +96,6 @@ public final class ChdbDistribution {
             throw new UncheckedIOException(e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamingetl.localstack.junit;
 
+import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectWorker;
@@ -166,11 +167,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     private static Path freshDir(Path dir) {
         try {
             Path absolute = dir.toAbsolutePath();
-            if (Files.exists(absolute)) {
-                try (var walk = Files.walk(absolute)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            StackHome.deleteRecursively(absolute);
             return Files.createDirectories(absolute);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -69,8 +69,8 @@ public final class ApicurioDistribution {
 
     private static void unpack(Path archive, Path dir, Path app) throws IOException {
         Path tmp = dir.resolve("unpacking");
-        deleteRecursively(tmp);
-        deleteRecursively(app);
+        StackHome.deleteRecursively(tmp);
+        StackHome.deleteRecursively(app);
         Files.createDirectories(tmp);
         System.err.println("[local-stack] unpacking Apicurio Registry " + archive + " into " + app);
         Commands.run(tmp, List.of("tar", "xzf", archive.toString()), 600);
@@ -83,15 +83,6 @@ public final class ApicurioDistribution {
             return walk.filter(p -> p.getFileName().toString().equals("quarkus-run.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no quarkus-run.jar under " + app
                             + "; delete that folder to unpack again"));
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
