@@ -116,11 +116,14 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
 
         private SchemaCache<RowPlan> plans;
         private SchemalessFlattener schemaless;
+        /** Null when versions are off or unchecked. */
+        private VersionOrder order;
 
         @Override
         protected void init() {
             plans = new SchemaCache<>(config.schemaCacheSize);
             schemaless = new SchemalessFlattener(config.delimiter, config.collections, config.schemaCacheSize);
+            order = config.versionOrderCheck && config.metaName(Meta.VERSION) != null ? new VersionOrder() : null;
         }
 
         @Override
@@ -150,7 +153,8 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                 return record;
             }
             EnvelopeReader reader = plan.envelope;
-            String op = reader.op(envelope);
+            String op = requireOp(reader.op(envelope));
+            require(reader.source(envelope), op, EnvelopeReader.SOURCE);
             Struct row;
             switch (op) {
                 case "c":
@@ -174,6 +178,9 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                 default:
                     return record; // e.g. 'm' (logical decoding messages): not a row change
             }
+            if (order != null) {
+                order.check(record, plan.version(row));
+            }
             return withValue(record, plan.schema, row, config.keyFlatten);
         }
 
@@ -181,7 +188,11 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             if (!EnvelopeReader.isEnvelope(envelope)) {
                 return record;
             }
-            String op = (String) envelope.get(EnvelopeReader.OP);
+            String op = requireOp(envelope.get(EnvelopeReader.OP));
+            if (!(require(envelope.get(EnvelopeReader.SOURCE), op, EnvelopeReader.SOURCE) instanceof Map)) {
+                throw new DataException("field '" + EnvelopeReader.SOURCE + "' is not an object: "
+                        + envelope.get(EnvelopeReader.SOURCE));
+            }
             Object image;
             boolean deleted = false;
             switch (op) {
@@ -212,13 +223,16 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             }
             Map<String, Object> row = schemaless.flatten((Map<?, ?>) image, record.topic());
             Map<?, ?> source = (Map<?, ?>) envelope.get(EnvelopeReader.SOURCE);
+            Long version = config.metaName(Meta.VERSION) == null ? null : SourceReader.version(source, op);
+            if (order != null) {
+                order.check(record, version);
+            }
             putMeta(row, Meta.OP, op);
             putMeta(row, Meta.TS_MS, config.metaName(Meta.TS_MS) == null ? null : SourceReader.tsMs(source));
             putMeta(row, Meta.DB, config.metaName(Meta.DB) == null ? null : SourceReader.db(source));
             putMeta(row, Meta.TABLE, config.metaName(Meta.TABLE) == null ? null : SourceReader.table(source));
             putMeta(row, Meta.DELETED, (byte) (deleted ? 1 : 0));
-            putMeta(row, Meta.VERSION, config.metaName(Meta.VERSION) == null ? null
-                    : SourceReader.version(source, op, EnvelopeReader.totalOrder(envelope), config.versionStrict));
+            putMeta(row, Meta.VERSION, version);
             return withValue(record, null, row, config.keyFlatten);
         }
 
@@ -234,11 +248,19 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             row.put(name, value);
         }
 
-        private static <T> T require(T image, String op, String field) {
-            if (image == null) {
+        private static String requireOp(Object op) {
+            if (!(op instanceof String)) {
+                throw new DataException("field '" + EnvelopeReader.OP + "' is " + (op == null ? "null" : "not a string: " + op)
+                        + " in a change event (expected c, r, u, d or t)");
+            }
+            return (String) op;
+        }
+
+        private static <T> T require(T value, String op, String field) {
+            if (value == null) {
                 throw new DataException("field '" + field + "' is null in an op '" + op + "' change event");
             }
-            return image;
+            return value;
         }
     }
 

@@ -30,7 +30,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public static final String COLLECTIONS = "flatten.collections";
     public static final String METADATA_FIELDS = "metadata.fields";
     public static final String SCHEMA_CACHE_SIZE = "schema.cache.size";
-    public static final String VERSION_STRICT = "version.strict";
+    public static final String VERSION_ORDER_CHECK = "version.order.check";
 
     /** The metadata columns, in the order they are appended after the data columns. */
     public enum Meta {
@@ -39,7 +39,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         DB("db", "_db", "Source database (source.db)."),
         TABLE("table", "_table", "Source table (source.table)."),
         DELETED("deleted", "_deleted", "INT8 1 for a soft-deleted row, else 0."),
-        VERSION("version", "_version", "INT64 binlog order: file, position, row, snapshot bit (see README).");
+        VERSION("version", "_version", "INT64 binlog order: file number, event position + row, snapshot bit (see README).");
 
         public final String id;
         public final String defaultName;
@@ -111,12 +111,13 @@ public final class CdcEnrichConfig extends AbstractConfig {
         def.define(METADATA_FIELDS, Type.LIST, String.join(",", all), new MetaList(), Importance.MEDIUM,
                 "Which metadata fields to append after the data columns, any of " + all + ". Empty: none.",
                 GROUP_METADATA, ++order, Width.LONG, "Metadata fields");
-        def.define(VERSION_STRICT, Type.BOOLEAN, true, Importance.MEDIUM,
-                "_version orders changes inside a transaction by the envelope's transaction.total_order, which "
-                        + "Debezium fills with provide.transaction.metadata=true. true: a streamed change without it "
-                        + "is an error. false: fall back to source.row, so two changes of one transaction in "
-                        + "different rows events may get the same _version (ClickHouse then keeps the last inserted).",
-                GROUP_METADATA, ++order, Width.SHORT, "Strict version order");
+        def.define(VERSION_ORDER_CHECK, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Fail when a streamed change's _version is not above the previous one on its topic partition. "
+                        + "That happens only when the source's binlog positions are not event-level (MariaDB 11.4+ "
+                        + "without binlog_legacy_event_pos=ON, MySQL with binlog_transaction_compression=ON), and "
+                        + "then an older row image could win in ClickHouse. Switch off only to let such a source "
+                        + "through knowingly.",
+                GROUP_METADATA, ++order, Width.SHORT, "Check version order");
         for (Meta m : Meta.values()) {
             def.define(m.nameOption(), Type.STRING, m.defaultName, new NonEmpty(), Importance.LOW,
                     "Field name of the '" + m.id + "' metadata. " + m.doc,
@@ -132,7 +133,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public final String delimiter;
     public final CollectionMode collections;
     public final int schemaCacheSize;
-    public final boolean versionStrict;
+    public final boolean versionOrderCheck;
     /** Output name per metadata field, null where switched off. Indexed by {@link Meta#ordinal()}. */
     private final String[] metaNames = new String[Meta.values().length];
 
@@ -145,7 +146,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         delimiter = getString(DELIMITER);
         collections = CollectionMode.valueOf(upper(getString(COLLECTIONS)));
         schemaCacheSize = getInt(SCHEMA_CACHE_SIZE);
-        versionStrict = getBoolean(VERSION_STRICT);
+        versionOrderCheck = getBoolean(VERSION_ORDER_CHECK);
 
         Set<String> enabled = new LinkedHashSet<>(getList(METADATA_FIELDS));
         Map<String, String> taken = new HashMap<>();

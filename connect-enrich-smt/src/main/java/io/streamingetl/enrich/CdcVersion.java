@@ -3,41 +3,36 @@ package io.streamingetl.enrich;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * The {@code _version} of a change: a non-negative long that strictly increases in binlog order
- * for one source server, so ClickHouse's {@code ReplacingMergeTree(_version, _deleted)} keeps the
- * latest image of a row whatever order the sink writes in.
+ * The {@code _version} of a change: a non-negative long, a pure function of the change's place in
+ * one server's binlog, that strictly increases in binlog (= commit) order, so ClickHouse's
+ * {@code ReplacingMergeTree(_version, _deleted)} keeps the latest image of a row whatever order the
+ * sink writes in, and a change emitted again after a restart gets the same version.
  *
  * <pre>
- *   version = fileNumber &lt;&lt; 33  |  (pos + k) &lt;&lt; 1  |  streamed
- *             bits 62..33           bits 32..1          bit 0
- *             30 bits               32 bits             1 bit: 1 streamed, 0 snapshot
+ *   streamed:  fileNumber &lt;&lt; 33  |  (pos + row) &lt;&lt; 1  |  1
+ *   snapshot:  fileNumber &lt;&lt; 33  |   pos        &lt;&lt; 1  |  0
+ *              bits 62..33          bits 32..1            bit 0
+ *              30 bits              32 bits
  * </pre>
  *
  * <ul>
  *   <li>{@code fileNumber}: the numeric suffix of {@code source.file} ({@code mysql-bin.000003} is
- *       3). Binlog files are numbered in order, so a later file always wins. Limit: &lt; 2^30.</li>
- *   <li>{@code pos}: Debezium's {@code source.pos} is the position where the change's
- *       <em>transaction</em> starts (its GTID/BEGIN event), not the rows event: the fixtures show
- *       every change of one transaction with the same pos, and {@code source.row} restarting at 0
- *       in each rows event. So pos orders transactions only.</li>
- *   <li>{@code k}: the change's index inside its transaction, {@code transaction.total_order - 1}
- *       (Debezium fills the envelope's {@code transaction} block when the connector has
- *       {@code provide.transaction.metadata=true}). Every row change takes at least one byte of
- *       its transaction's binlog bytes (a row image has at least a null bitmap), and the next
- *       transaction starts after all of them, so {@code pos + k} is strictly below the next
- *       transaction's pos: no bits are spent on k. Limit: {@code pos + k < 2^32} (the classic binlog
- *       position limit). Without transaction metadata k is {@code source.row}, which orders rows of
- *       one rows event only; {@code version.strict=true} (default) makes that case an error instead
- *       of giving two changes of one transaction the same version.</li>
- *   <li>{@code streamed}: 0 for snapshot reads, 1 for binlog changes. A snapshot row carries the
- *       binlog position the snapshot started at; every streamed change of that row comes from a
- *       transaction at that position or later, so it gets a higher version even at the same pos.</li>
+ *       3). Binlog files are numbered in order, so a later file always wins.</li>
+ *   <li>{@code pos}: {@code source.pos}, the position of the change's own rows event (MySQL;
+ *       MariaDB with {@code binlog_legacy_event_pos=ON}). {@code row}: {@code source.row}, the
+ *       change's index among the rows of that event. A rows event of n rows is at least 19 header
+ *       bytes plus one byte per row (every row image has a null bitmap), so {@code pos + row} is
+ *       strictly below the position of the next event: {@code pos + row} orders every change of
+ *       one file without bits of its own for the row.</li>
+ *   <li>bit 0: 1 for streamed changes, 0 for snapshot reads. A snapshot row carries the binlog
+ *       position the snapshot read at (initial snapshots: where streaming starts; incremental
+ *       snapshots: the event that closed the chunk's window). Every later streamed change is at that
+ *       position or beyond, so it wins even at the same position; the row index of a snapshot read
+ *       is ignored for that reason.</li>
  * </ul>
  *
- * Limits (in the README too): versions compare only within one source server's binlog (a failover
- * to a server with other file numbering restarts the sequence); MariaDB's compressed binlog
- * ({@code log_bin_compress}) can pack more row changes than bytes into a transaction, which would
- * break the {@code pos + k} argument. A component out of range is an error, never a silent wrap.
+ * A component outside its bits (file number &ge; 2^30, position &ge; 2^32, negatives) is an error,
+ * never a silent wrap. Versions compare within one server's binlog numbering only.
  */
 public final class CdcVersion {
 
@@ -50,30 +45,55 @@ public final class CdcVersion {
     }
 
     /**
-     * @param file     {@code source.file}, e.g. {@code mysql-bin.000003}
-     * @param pos      {@code source.pos}, where the change's transaction starts
-     * @param k        the change's index in its transaction ({@code transaction.total_order - 1})
-     * @param snapshot whether the record is a snapshot read
+     * The version of a streamed change.
+     *
+     * @param file {@code source.file}, e.g. {@code mysql-bin.000003}
+     * @param pos  {@code source.pos}, the position of the change's rows event
+     * @param row  {@code source.row}, the change's index in that event
      */
-    public static long of(String file, long pos, long k, boolean snapshot) {
-        return compose(fileNumber(file), pos, k, snapshot);
+    public static long streamed(String file, long pos, long row) {
+        if (row < 0) {
+            throw new DataException("source.row " + row + " must not be negative");
+        }
+        return compose(fileNumber(file), checkedPosition(pos, row), true);
     }
 
-    static long compose(long fileNumber, long pos, long k, boolean snapshot) {
+    /** The version of a snapshot read taken at {@code file}:{@code pos}. */
+    public static long snapshot(String file, long pos) {
+        return compose(fileNumber(file), checkedPosition(pos, 0), false);
+    }
+
+    static long compose(long fileNumber, long position, boolean streamed) {
         if (fileNumber < 0 || fileNumber > MAX_FILE_NUMBER) {
             throw new DataException("source.file number " + fileNumber + " is outside 0.." + MAX_FILE_NUMBER
-                    + ": it does not fit the 30 bits of _version");
+                    + ": it does not fit the " + FILE_BITS + " bits of _version");
         }
-        if (pos < 0 || k < 0) {
-            throw new DataException("source.pos " + pos + " and the order in the transaction " + k
-                    + " must not be negative");
+        if (position < 0 || position > MAX_POSITION) {
+            throw new DataException("binlog position " + position + " is outside 0.." + MAX_POSITION
+                    + ": it does not fit the " + POSITION_BITS + " bits of _version");
         }
-        long position = pos + k;
-        if (position > MAX_POSITION) {
-            throw new DataException("source.pos + order in transaction = " + pos + " + " + k + " exceeds "
-                    + MAX_POSITION + ": it does not fit the 32 bits of _version");
+        return (fileNumber << (POSITION_BITS + 1)) | (position << 1) | (streamed ? 1L : 0L);
+    }
+
+    private static long checkedPosition(long pos, long row) {
+        if (pos < 0) {
+            throw new DataException("source.pos " + pos + " must not be negative");
         }
-        return (fileNumber << (POSITION_BITS + 1)) | (position << 1) | (snapshot ? 0L : 1L);
+        if (pos > MAX_POSITION - row) {
+            throw new DataException("source.pos + source.row = " + pos + " + " + row + " exceeds " + MAX_POSITION
+                    + ": it does not fit the " + POSITION_BITS + " bits of _version");
+        }
+        return pos + row;
+    }
+
+    /** Whether {@code version} belongs to a streamed change (bit 0). */
+    static boolean isStreamed(long version) {
+        return (version & 1L) != 0;
+    }
+
+    /** {@code file#N pos+row P}: a version's coordinates, for error messages. */
+    static String describe(long version) {
+        return "binlog file #" + (version >>> (POSITION_BITS + 1)) + ", position+row " + ((version >>> 1) & MAX_POSITION);
     }
 
     /** The digits after the last '.' of a binlog file name; anything else is an error. */

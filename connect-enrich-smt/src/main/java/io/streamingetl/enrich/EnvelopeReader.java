@@ -8,7 +8,7 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * Reads a Debezium change envelope ({@code before}, {@code after}, {@code source}, {@code op},
- * {@code ts_ms}, {@code transaction}): which operation, which image, which source position. It
+ * {@code ts_ms}): which operation, which image, which source position. It
  * knows nothing about the flat row; {@link RowPlan} builds that.
  *
  * <p>Schema'd: one reader per envelope schema, holding the fields so that reads are by index.
@@ -20,8 +20,6 @@ final class EnvelopeReader {
     static final String BEFORE = "before";
     static final String AFTER = "after";
     static final String SOURCE = "source";
-    static final String TRANSACTION = "transaction";
-    static final String TOTAL_ORDER = "total_order";
 
     final Field op;
     final Field before;
@@ -30,20 +28,14 @@ final class EnvelopeReader {
     /** The table's row schema (before and after share it). */
     final Schema rowSchema;
     final SourceReader sourceReader;
-    /** The transaction block and its total_order (null when the schema has none). */
-    private final Field transaction;
-    private final Field totalOrder;
 
-    private EnvelopeReader(Field op, Field before, Field after, Field source, Field transaction, Schema rowSchema) {
+    private EnvelopeReader(Field op, Field before, Field after, Field source, Schema rowSchema) {
         this.op = op;
         this.before = before;
         this.after = after;
         this.source = source;
         this.rowSchema = rowSchema;
         this.sourceReader = new SourceReader(source.schema());
-        this.transaction = transaction != null && transaction.schema().type() == Schema.Type.STRUCT
-                ? transaction : null;
-        this.totalOrder = this.transaction == null ? null : this.transaction.schema().field(TOTAL_ORDER);
     }
 
     /**
@@ -64,7 +56,7 @@ final class EnvelopeReader {
                 || after == null || after.schema().type() != Schema.Type.STRUCT) {
             return null;
         }
-        return new EnvelopeReader(op, before, after, source, schema.field(TRANSACTION), after.schema());
+        return new EnvelopeReader(op, before, after, source, after.schema());
     }
 
     String op(Struct envelope) {
@@ -83,26 +75,13 @@ final class EnvelopeReader {
         return (Struct) envelope.get(source);
     }
 
-    /** transaction.total_order (1-based order of the change in its transaction), or null. */
-    Long totalOrder(Struct envelope) {
-        if (totalOrder == null) {
-            return null;
-        }
-        Struct tx = (Struct) envelope.get(transaction);
-        Object v = tx == null ? null : tx.get(totalOrder);
-        return v == null ? null : ((Number) v).longValue();
-    }
-
-    static Long totalOrder(Map<?, ?> envelope) {
-        Object tx = envelope.get(TRANSACTION);
-        Object v = tx instanceof Map ? ((Map<?, ?>) tx).get(TOTAL_ORDER) : null;
-        return v instanceof Number ? ((Number) v).longValue() : null;
-    }
-
-    /** The schemaless form: a Map with an op string, a source map and before/after keys. */
+    /**
+     * The schemaless form: a Map with op, source, before and after keys. Whether op is a string and
+     * source a map is checked when the record is read, so a broken envelope is an error, not a pass.
+     */
     static boolean isEnvelope(Map<?, ?> value) {
-        return value.get(OP) instanceof String
-                && value.get(SOURCE) instanceof Map
+        return value.containsKey(OP)
+                && value.containsKey(SOURCE)
                 && value.containsKey(BEFORE)
                 && value.containsKey(AFTER);
     }

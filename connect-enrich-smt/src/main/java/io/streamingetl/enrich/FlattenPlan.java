@@ -37,6 +37,9 @@ final class FlattenPlan {
         }
     }
 
+    /** How {@link RowPlan} names a reserved metadata field in {@code names}. */
+    static final String METADATA = "metadata field";
+
     private final Node[] nodes;
 
     private FlattenPlan(Node[] nodes) {
@@ -72,8 +75,9 @@ final class FlattenPlan {
             String previous = names.putIfAbsent(outName, inPath);
             if (previous != null) {
                 throw new DataException("Flattening gives two fields named '" + outName + "': '" + previous
-                        + "' and '" + inPath + "'. Rename one of them or choose another "
-                        + CdcEnrichConfig.DELIMITER);
+                        + "' and '" + inPath + "'. " + (previous.startsWith(METADATA)
+                        ? "Give the metadata field another name with the option named above"
+                        : "Rename one of them or choose another " + CdcEnrichConfig.DELIMITER));
             }
             LogicalTypes.Conversion c = LogicalTypes.forSchema(fs, collections);
             Schema outSchema = c.schema;

@@ -28,19 +28,16 @@ final class RowPlan {
     private final Field table;
     private final Field deleted;
     private final Field version;
-    private final boolean strictVersion;
 
     private RowPlan() {
         envelope = null;
         schema = null;
         flatten = null;
         op = tsMs = db = table = deleted = version = null;
-        strictVersion = true;
     }
 
     private RowPlan(EnvelopeReader envelope, CdcEnrichConfig config) {
         this.envelope = envelope;
-        this.strictVersion = config.versionStrict;
         Schema row = envelope.rowSchema;
         // Same name as the row schema: what ExtractNewRecordState emits, so Avro subjects stay put.
         SchemaBuilder b = SchemaBuilder.struct().name(row.name()).version(row.version()).doc(row.doc());
@@ -51,7 +48,7 @@ final class RowPlan {
         for (Meta m : Meta.values()) {
             String name = config.metaName(m);
             if (name != null) {
-                names.put(name, "metadata field (" + m.nameOption() + ")");
+                names.put(name, FlattenPlan.METADATA + " (" + m.nameOption() + ")");
             }
         }
         flatten = FlattenPlan.build(row, config.delimiter, config.collections, b, names);
@@ -88,6 +85,11 @@ final class RowPlan {
         return name == null ? null : schema.field(name);
     }
 
+    /** The row's {@code _version}, or null when the version metadata is switched off. */
+    Long version(Struct row) {
+        return version == null ? null : (Long) row.get(version);
+    }
+
     private static final Byte ZERO = 0;
     private static final Byte ONE = 1;
 
@@ -113,7 +115,7 @@ final class RowPlan {
             out.put(deleted, isDeleted ? ONE : ZERO);
         }
         if (version != null) {
-            out.put(version, src.version(source, opCode, envelope.totalOrder(envelopeStruct), strictVersion));
+            out.put(version, src.version(source, opCode));
         }
         return out;
     }

@@ -49,6 +49,7 @@ final class SchemalessFlattener {
             String name = prefix.isEmpty() ? key : prefix + delimiter + key;
             String inPath = path.isEmpty() ? key : path + "." + key;
             Object v = e.getValue();
+            String[] shape;
             if (v instanceof Map) {
                 List<String> mine = new ArrayList<>();
                 flatten((Map<?, ?>) v, name, inPath, root, topic, out, mine);
@@ -56,8 +57,9 @@ final class SchemalessFlattener {
                 if (leaves != null) {
                     leaves.addAll(mine);
                 }
-            } else if (v == null && (v = shapes.get(topic + '\0' + name)) != null) {
-                for (String child : (String[]) v) {
+            } else if (v == null && (shape = shapes.get(topic + '\0' + name)) != null && shape.length > 0) {
+                // A parent last seen as {} has no leaves to null: it stays one null field, as in Flatten.
+                for (String child : shape) {
                     put(out, name + delimiter + child, null, inPath + "." + child, root, leaves);
                 }
             } else {

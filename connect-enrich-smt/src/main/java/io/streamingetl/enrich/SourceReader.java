@@ -44,17 +44,14 @@ final class SourceReader {
         return table == null ? null : (String) source.get(table);
     }
 
-    /**
-     * @param totalOrder the envelope's transaction.total_order, or null without transaction metadata
-     * @param strict     whether a streamed change without it is an error (version.strict)
-     */
-    long version(Struct source, String op, Long totalOrder, boolean strict) {
+    /** See {@link CdcVersion}: from source.file, source.pos, source.row and whether it is a snapshot read. */
+    long version(Struct source, String op) {
         if (file == null || pos == null) {
             throw new DataException("source has no file/pos fields: _version needs a MySQL/MariaDB binlog "
                     + "position (switch the version metadata off for other sources)");
         }
         return version((String) source.get(file), source.get(pos), row == null ? null : source.get(row),
-                snapshot == null ? null : source.get(snapshot), op, totalOrder, strict);
+                snapshot == null ? null : source.get(snapshot), op);
     }
 
     // Schemaless: JsonConverter gives Long for JSON integers.
@@ -71,32 +68,16 @@ final class SourceReader {
         return asString(source.get("table"), "source.table");
     }
 
-    static long version(Map<?, ?> source, String op, Long totalOrder, boolean strict) {
+    static long version(Map<?, ?> source, String op) {
         return version(asString(source.get("file"), "source.file"), source.get("pos"), source.get("row"),
-                source.get("snapshot"), op, totalOrder, strict);
+                source.get("snapshot"), op);
     }
 
-    /** See {@link CdcVersion} for why pos + (total_order - 1). */
-    private static long version(String file, Object pos, Object row, Object snapshotField, String op,
-                                Long totalOrder, boolean strict) {
-        boolean snapshot = CdcVersion.isSnapshot(op, snapshotField);
-        long k;
-        if (totalOrder != null) {
-            if (totalOrder < 1) {
-                throw new DataException("transaction.total_order " + totalOrder + " is not positive");
-            }
-            k = totalOrder - 1;
-        } else if (snapshot || !strict) {
-            Long r = toLong(row, "source.row");
-            k = r == null ? 0L : r;
-        } else {
-            throw new DataException("transaction.total_order is missing: source.pos is the transaction's start, "
-                    + "so _version orders the changes inside a transaction by the envelope's transaction block. "
-                    + "Set provide.transaction.metadata=true on the Debezium connector, or "
-                    + CdcEnrichConfig.VERSION_STRICT + "=false to accept equal versions for changes of one "
-                    + "transaction in different rows events");
+    private static long version(String file, Object pos, Object row, Object snapshotField, String op) {
+        if (CdcVersion.isSnapshot(op, snapshotField)) {
+            return CdcVersion.snapshot(file, requireLong(pos, "source.pos"));
         }
-        return CdcVersion.of(file, requireLong(pos, "source.pos"), k, snapshot);
+        return CdcVersion.streamed(file, requireLong(pos, "source.pos"), requireLong(row, "source.row"));
     }
 
     private static long requireLong(Object v, String field) {

@@ -44,7 +44,7 @@ import io.streamingetl.enrich.Fixtures.Fixture;
 class FixtureTest {
 
     static final List<String> META = List.of("_op", "_ts_ms", "_db", "_table", "_deleted", "_version");
-    /** Default options (the fixtures were captured with provide.transaction.metadata=true). */
+    /** Default options. */
     static final Map<String, String> DEFAULTS = Map.of();
 
     static List<Fixture> schemad;
@@ -400,6 +400,56 @@ class FixtureTest {
         DataException el = assertThrows(DataException.class,
                 () -> value(Map.of("metadata.op.name", "email")).apply(l.record()));
         assertTrue(el.getMessage().contains("'email'") && el.getMessage().contains("metadata.op.name"), el.getMessage());
+        // the delimiter cannot fix a metadata collision, so the message must not send the user there
+        assertFalse(e.getMessage().contains("flatten.delimiter"), e.getMessage());
+        assertFalse(el.getMessage().contains("flatten.delimiter"), el.getMessage());
+    }
+
+    /** A broken envelope names the record and what is missing, instead of a NullPointerException's text. */
+    @Test
+    void nullOpOrNullSourceIsAnErrorNamingTheRecordAndTheField() {
+        for (List<Fixture> list : List.of(schemad, schemaless)) {
+            Fixture f = fixture(list, "person/u/1");
+            for (String missing : List.of("op", "source")) {
+                SinkRecord broken = new SinkRecord(f.topic, f.partition, f.key.schema(), f.key.value(), f.value.schema(),
+                        withNull(f.value.value(), missing), f.offset);
+                DataException e = assertThrows(DataException.class, () -> value(DEFAULTS).apply(broken));
+                assertTrue(e.getMessage().contains("field '" + missing + "' is null")
+                        && e.getMessage().contains("topic '" + f.topic + "', partition 0, offset " + f.offset)
+                        && !e.getMessage().contains("NullPointer"), e.getMessage());
+            }
+        }
+    }
+
+    private static Object withNull(Object envelope, String field) {
+        if (envelope instanceof Struct) {
+            Struct env = (Struct) envelope;
+            // a schema where the field may be null, as a hand-made or foreign producer could send
+            org.apache.kafka.connect.data.SchemaBuilder b = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                    .name(env.schema().name());
+            for (Field x : env.schema().fields()) {
+                b.field(x.name(), x.name().equals(field) ? optional(x.schema()) : x.schema());
+            }
+            Schema schema = b.build();
+            Struct copy = new Struct(schema);
+            for (Field x : env.schema().fields()) {
+                copy.put(x.name(), x.name().equals(field) ? null : env.get(x));
+            }
+            return copy;
+        }
+        Map<Object, Object> m = new HashMap<>((Map<?, ?>) envelope);
+        m.put(field, null);
+        return m;
+    }
+
+    private static Schema optional(Schema s) {
+        org.apache.kafka.connect.data.SchemaBuilder b = s.type() == Schema.Type.STRUCT
+                ? org.apache.kafka.connect.data.SchemaBuilder.struct().name(s.name())
+                : org.apache.kafka.connect.data.SchemaBuilder.type(s.type()).name(s.name());
+        if (s.type() == Schema.Type.STRUCT) {
+            s.fields().forEach(x -> b.field(x.name(), x.schema()));
+        }
+        return b.optional().build();
     }
 
     @Test
@@ -438,83 +488,124 @@ class FixtureTest {
                     assertEquals(0, v & 1, "snapshot bit");
                 }
             }
-            // per table, in topic (= binlog) order
+            // per table, in topic (= binlog) order; the halves of a primary-key change share one row event
             for (Map.Entry<String, List<Fixture>> e : streamedByTable(list).entrySet()) {
                 long previous = maxSnapshot.getOrDefault(e.getKey(), -1L);
                 for (Fixture f : e.getValue()) {
                     long v = version(t.apply(f.record()).value());
                     assertEquals(1, v & 1, "streamed bit " + f.label);
-                    assertTrue(v > previous, f.label + ": version " + v + " not above " + previous);
+                    if (f.headers.containsKey(VersionOrder.OLD_KEY_HEADER)) {
+                        assertEquals(previous, v, f.label + ": the new key's create shares the old key's delete version");
+                    } else {
+                        assertTrue(v > previous, f.label + ": version " + v + " not above " + previous);
+                    }
                     previous = v;
                 }
             }
-            // across tables: binlog order is GTID sequence, then the order inside the transaction
+            // Across tables, against a witness the version does not use: the GTID's sequence number, then
+            // Debezium's transaction.total_order (the capture runs with provide.transaction.metadata=true).
             List<long[]> seen = new ArrayList<>();
             for (Fixture f : list) {
                 if (isData(f) && !f.op().equals("r")) {
                     String gtid = String.valueOf(field(field(f.value.value(), "source"), "gtid"));
                     long seq = Long.parseLong(gtid.substring(gtid.lastIndexOf('-') + 1));
                     long order = ((Number) field(field(f.value.value(), "transaction"), "total_order")).longValue();
-                    seen.add(new long[] {seq, order, version(t.apply(f.record()).value())});
+                    long pkChange = f.headers.containsKey(VersionOrder.OLD_KEY_HEADER) ? 1 : 0;
+                    seen.add(new long[] {seq, order, version(value(DEFAULTS).apply(f.record()).value()), pkChange});
                 }
             }
             seen.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
             for (int i = 1; i < seen.size(); i++) {
-                assertTrue(seen.get(i)[2] > seen.get(i - 1)[2], "binlog order " + seen.get(i)[0] + "/" + seen.get(i)[1]);
+                long[] now = seen.get(i);
+                long[] before = seen.get(i - 1);
+                String where = "binlog order " + now[0] + "/" + now[1];
+                assertTrue(now[3] == 1 ? now[2] == before[2] : now[2] > before[2], where);
             }
             assertTrue(seen.size() >= 20, "streamed changes: " + seen.size());
         }
     }
 
-    /** Proof from the real connector that source.pos is the transaction's start, not the rows event. */
+    /** From the real connector: with event-level positions two statements of one transaction differ in pos. */
     @Test
-    void sourcePosIsTheTransactionStartSoVersionsNeedTransactionOrder() {
-        Fixture u1 = fixture(schemad, "person/u/1");
-        Fixture u2 = fixture(schemad, "person/u/2");
-        Struct s1 = ((Struct) u1.value.value()).getStruct("source");
-        Struct s2 = ((Struct) u2.value.value()).getStruct("source");
-        assertEquals(s1.getString("gtid"), s2.getString("gtid"), "one transaction");
-        assertTrue(u2.offset > u1.offset);
-        // Two updates of the same row in one transaction: same file, pos and row ...
-        assertEquals(((Struct) u1.key.value()).get("id"), ((Struct) u2.key.value()).get("id"));
-        assertEquals(List.of(s1.get("file"), s1.get("pos"), s1.get("row")),
-                List.of(s2.get("file"), s2.get("pos"), s2.get("row")));
-        // ... told apart by transaction.total_order.
-        assertTrue(version(value(DEFAULTS).apply(u2.record()).value())
-                > version(value(DEFAULTS).apply(u1.record()).value()));
-
-        // The same records as a connector without provide.transaction.metadata sends them:
-        for (Fixture f : List.of(u1, u2, fixture(schemaless, "person/u/1"))) {
-            SinkRecord noTx = withoutTransaction(f);
-            DataException e = assertThrows(DataException.class, () -> value(DEFAULTS).apply(noTx));
-            assertTrue(e.getMessage().contains("provide.transaction.metadata=true")
-                    && e.getMessage().contains("version.strict"), e.getMessage());
+    void twoUpdatesOfOneRowInOneTransactionGetGrowingVersions() {
+        for (List<Fixture> list : List.of(schemad, schemaless)) {
+            Fixture u1 = fixture(list, "person/u/1");
+            Fixture u2 = fixture(list, "person/u/2");
+            Object s1 = field(u1.value.value(), "source");
+            Object s2 = field(u2.value.value(), "source");
+            assertEquals(field(s1, "gtid"), field(s2, "gtid"), "one transaction");
+            assertEquals(field(u1.key.value(), "id"), field(u2.key.value(), "id"), "one row");
+            assertTrue(((Number) field(s2, "pos")).longValue() > ((Number) field(s1, "pos")).longValue(),
+                    "each statement's rows event has its own position");
+            assertTrue(version(value(DEFAULTS).apply(u2.record()).value())
+                    > version(value(DEFAULTS).apply(u1.record()).value()));
         }
-        Map<String, String> lenient = Map.of("version.strict", "false");
-        assertEquals(version(value(lenient).apply(withoutTransaction(u1)).value()),
-                version(value(lenient).apply(withoutTransaction(u2)).value()),
-                "without transaction order the fallback cannot tell them apart (documented limit)");
-        // snapshot rows need no transaction order
-        assertNotNull(value(DEFAULTS).apply(fixture(schemad, "person/r/1").record()));
+        // a multi-row statement: one event, rows 0..2
+        Fixture r0 = fixture(schemad, "person/u/3");
+        Fixture r2 = fixture(schemad, "person/u/5");
+        assertEquals(version(value(DEFAULTS).apply(r0.record()).value()) + 4,
+                version(value(DEFAULTS).apply(r2.record()).value()));
     }
 
-    /** A real record with its transaction block removed (what the connector sends without the option). */
-    private static SinkRecord withoutTransaction(Fixture f) {
-        Object v = f.value.value();
-        Object copy;
-        if (v instanceof Struct) {
-            Struct env = (Struct) v;
-            Struct c = new Struct(env.schema());
-            for (Field field : env.schema().fields()) {
-                c.put(field, field.name().equals("transaction") ? null : env.get(field));
+    /**
+     * The same workload from MariaDB's default (transaction-level) positions, as Debezium sent it: the
+     * transform stops at the first change whose version would not grow, naming the server setting.
+     */
+    @Test
+    void transactionLevelPositionsAreRefusedNamingTheServerSetting() {
+        List<Fixture> old = Fixtures.withTransactionPositions();
+        CdcEnrich.Value<SinkRecord> t = value(DEFAULTS);
+        DataException refused = null;
+        String at = null;
+        for (Fixture f : old) {
+            if (!f.topic.equals("dbserver.fixtures_db.person")) {
+                continue;
             }
-            copy = c;
-        } else {
-            Map<Object, Object> m = new HashMap<>((Map<?, ?>) v);
-            m.put("transaction", null);
-            copy = m;
+            try {
+                t.apply(f.record());
+            } catch (DataException e) {
+                refused = e;
+                at = f.label;
+                break;
+            }
         }
-        return new SinkRecord(f.topic, f.partition, f.key.schema(), f.key.value(), f.value.schema(), copy, f.offset);
+        assertNotNull(refused, "transaction-level positions must be refused");
+        assertEquals("person/c/2", at, "the second INSERT of the transaction shares the first one's position and row");
+        assertTrue(refused.getMessage().contains("binlog_legacy_event_pos=ON")
+                && refused.getMessage().contains("binlog_transaction_compression")
+                && refused.getMessage().contains("topic 'dbserver.fixtures_db.person', partition 0, offset 3"),
+                refused.getMessage());
+
+        // Let through knowingly when the check is off.
+        CdcEnrich.Value<SinkRecord> unchecked = value(Map.of("version.order.check", "false"));
+        for (Fixture f : old) {
+            unchecked.apply(f.record());
+        }
+    }
+
+    @Test
+    void redeliveredRecordsAreNotMistakenForFallingVersions() {
+        CdcEnrich.Value<SinkRecord> t = value(DEFAULTS);
+        List<Fixture> person = streamedByTable(schemad).get("person");
+        for (int round = 0; round < 3; round++) { // what WorkerSinkTask does after a RetriableException
+            for (Fixture f : person) {
+                t.apply(f.record());
+            }
+        }
+        // a record that falls without a rewind is refused
+        Fixture later = person.get(person.size() - 1);
+        Fixture earlier = person.get(0);
+        SinkRecord fallen = new SinkRecord(earlier.topic, earlier.partition, earlier.key.schema(), earlier.key.value(),
+                earlier.value.schema(), earlier.value.value(), later.offset + 1);
+        assertThrows(DataException.class, () -> t.apply(fallen));
+        // the second half of a primary-key change without its header is refused too
+        CdcEnrich.Value<SinkRecord> fresh = value(DEFAULTS);
+        fresh.apply(fixture(schemad, "person/d/1").record());
+        Fixture c3 = fixture(schemad, "person/c/3");
+        assertEquals(Set.of(VersionOrder.OLD_KEY_HEADER), c3.headers.keySet());
+        SinkRecord noHeader = new SinkRecord(c3.topic, c3.partition, c3.key.schema(), c3.key.value(),
+                c3.value.schema(), c3.value.value(), c3.offset);
+        assertThrows(DataException.class, () -> fresh.apply(noHeader));
     }
 
     private static Object field(Object structOrMap, String name) {

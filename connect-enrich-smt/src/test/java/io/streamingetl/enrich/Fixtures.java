@@ -7,10 +7,13 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -26,6 +29,8 @@ public final class Fixtures {
 
     public static final String WITH_SCHEMAS = "fixtures/debezium-mariadb/with-schemas.jsonl";
     public static final String WITHOUT_SCHEMAS = "fixtures/debezium-mariadb/without-schemas.jsonl";
+    /** The same workload from MariaDB with transaction-level positions (binlog_legacy_event_pos=OFF). */
+    public static final String TRANSACTION_POSITIONS = "fixtures/debezium-mariadb-transaction-positions/without-schemas.jsonl";
 
     /** One fixture line. */
     public static final class Fixture {
@@ -35,14 +40,18 @@ public final class Fixtures {
         public final long offset;
         public final SchemaAndValue key;
         public final SchemaAndValue value;
+        /** The record's headers as text (Debezium's __debezium.oldkey/newkey on primary-key changes). */
+        public final Map<String, String> headers;
 
-        Fixture(String label, String topic, int partition, long offset, SchemaAndValue key, SchemaAndValue value) {
+        Fixture(String label, String topic, int partition, long offset, SchemaAndValue key, SchemaAndValue value,
+                Map<String, String> headers) {
             this.label = label;
             this.topic = topic;
             this.partition = partition;
             this.offset = offset;
             this.key = key;
             this.value = value;
+            this.headers = headers;
         }
 
         /** "all_types" of "all_types/c/1". */
@@ -58,7 +67,10 @@ public final class Fixtures {
 
         /** As a sink-side SMT sees it (topic, partition and offset known). */
         public SinkRecord record() {
-            return new SinkRecord(topic, partition, key.schema(), key.value(), value.schema(), value.value(), offset);
+            ConnectHeaders h = new ConnectHeaders();
+            headers.forEach(h::addString);
+            return new SinkRecord(topic, partition, key.schema(), key.value(), value.schema(), value.value(), offset,
+                    null, TimestampType.NO_TIMESTAMP_TYPE, h);
         }
 
         @Override
@@ -83,6 +95,10 @@ public final class Fixtures {
         return load(WITHOUT_SCHEMAS, false);
     }
 
+    public static List<Fixture> withTransactionPositions() {
+        return load(TRANSACTION_POSITIONS, false);
+    }
+
     static List<Fixture> load(String resource, boolean schemas) {
         JsonConverter keys = new JsonConverter();
         keys.configure(Map.of("schemas.enable", schemas), true);
@@ -103,9 +119,13 @@ public final class Fixtures {
                 }
                 JsonNode n = mapper.readTree(line);
                 String topic = n.get("topic").asText();
+                Map<String, String> headers = new LinkedHashMap<>();
+                n.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(),
+                        e.getValue().isNull() ? null : e.getValue().asText()));
                 out.add(new Fixture(n.get("label").asText(), topic, n.path("partition").asInt(),
                         n.path("offset").asLong(),
-                        convert(keys, mapper, topic, n.get("key")), convert(values, mapper, topic, n.get("value"))));
+                        convert(keys, mapper, topic, n.get("key")), convert(values, mapper, topic, n.get("value")),
+                        headers));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

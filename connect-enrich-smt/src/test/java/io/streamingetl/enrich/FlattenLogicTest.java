@@ -97,6 +97,23 @@ class FlattenLogicTest {
         assertEquals(other, t.apply(new SinkRecord("other", 0, null, nulls, null, null, 1L)).key());
     }
 
+    /** Kafka's Flatten gives {} no fields and null one null field; a parent once {} must not vanish when null. */
+    @Test
+    void schemalessParentSeenEmptyThenNullKeepsItsNullField() {
+        CdcEnrich.Key<SinkRecord> t = key(Map.of());
+        Map<String, Object> empty = new LinkedHashMap<>();
+        empty.put("id", 1L);
+        empty.put("a", new HashMap<>());
+        assertEquals(Map.of("id", 1L), t.apply(record(null, empty)).key());
+        Map<String, Object> nulls = new LinkedHashMap<>();
+        nulls.put("id", 2L);
+        nulls.put("a", null);
+        Map<String, Object> expected = new HashMap<>();
+        expected.put("id", 2L);
+        expected.put("a", null);
+        assertEquals(expected, t.apply(record(null, nulls)).key());
+    }
+
     @Test
     void arraysAndMapsKeptOrRenderedAsJson() {
         Struct k = new Struct(OUTER).put("id", 7L).put("tags", List.of("x", "y\"z"))
