@@ -44,6 +44,20 @@ register() {
   echo "  connector $name registered"
 }
 
+# Every topic the ksqlDB statements write (streaming_etl.*) compacted, before they run: they are
+# keyed tables or re-keyed change streams, so compaction keeps each key's latest value for a query
+# rebuilt from scratch (the default 7-day delete policy would lose entities untouched for longer),
+# and the people-per-city topics carry binlog versions as record times, which time-based
+# retention would expire at once.
+create_ksql_topics() {
+  local topic
+  for topic in $(grep -ho "KAFKA_TOPIC = 'streaming_etl\.[^']*'" connector-configs/ksql/*.sql | cut -d"'" -f2 | sort -u); do
+    compose exec -T kafka kafka-topics --bootstrap-server kafka:9092 --create --if-not-exists --topic "$topic" \
+      --partitions 1 --replication-factor 1 --config cleanup.policy=compact >/dev/null
+  done
+  echo "  ksqlDB topics created compacted"
+}
+
 apply_ksql() {
   local file=$1
   python3 - "$file" "$ksqldb" <<'PY'
@@ -93,6 +107,7 @@ case "${1:-up}" in
     wait_healthy zookeeper kafka schema-registry mysql clickhouse connect ksqldb-server
     register connector-configs/source/mysql-source.json
     for sink in connector-configs/sink/*.json; do register "$sink"; done
+    create_ksql_topics
     for ksql in connector-configs/ksql/*.sql; do [ -f "$ksql" ] && apply_ksql "$ksql"; done
     create_clickhouse_views
     cat <<TABLE

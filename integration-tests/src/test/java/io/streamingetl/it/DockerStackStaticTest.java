@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -163,6 +164,34 @@ class DockerStackStaticTest {
             assertEquals("org.apache.kafka.connect.json.JsonConverter", enriched.get(side + ".converter"));
             assertEquals("true", enriched.get(side + ".converter.schemas.enable"));
         }
+    }
+
+    /** The SMT's _version needs event-level binlog positions: no compressed transaction payloads. */
+    @Test
+    void mysqlReportsEventLevelBinlogPositions() {
+        List<String> command = new ArrayList<>();
+        compose.path("services").path("mysql").path("command").forEach(c -> command.add(c.asText()));
+        assertTrue(command.contains("--binlog-format=ROW") && command.contains("--binlog-row-image=FULL")
+                && command.contains("--binlog-transaction-compression=OFF"), command.toString());
+    }
+
+    /**
+     * Every topic the ksqlDB statements write is created compacted before they run: keyed tables and
+     * re-keyed streams keep each key for a rebuilt query, and the people-per-city topics carry binlog
+     * versions as record times, which time-based retention would expire at once.
+     */
+    @Test
+    void ksqlTopicsAreCreatedCompactedBeforeTheStatements() throws Exception {
+        String script = Files.readString(root.resolve("scripts/docker-stack.sh"));
+        assertTrue(script.contains("--config cleanup.policy=compact"), "topics created compacted");
+        assertTrue(script.contains("grep -ho \"KAFKA_TOPIC = 'streaming_etl") && script.contains("connector-configs/ksql/*.sql"),
+                "the topic list comes from the statements themselves");
+        int create = script.indexOf("    create_ksql_topics\n");
+        int apply = script.indexOf("apply_ksql \"$ksql\"", create);
+        assertTrue(create > 0 && apply > create, "create_ksql_topics runs before the statements");
+        String aggregate = Files.readString(root.resolve("connector-configs/ksql/02-people-per-city.sql"));
+        assertTrue(aggregate.contains("TIMESTAMP = '_version'") && aggregate.contains("`_version` := ROWTIME")
+                && !aggregate.contains("ROWOFFSET)"), "the aggregate's version comes from the binlog versions");
     }
 
     private static void assertInArchive(String pluginDir, String className) throws Exception {
