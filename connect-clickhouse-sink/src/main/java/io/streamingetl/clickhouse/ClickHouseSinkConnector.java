@@ -81,10 +81,32 @@ public class ClickHouseSinkConnector extends SinkConnector {
             addError(byName, ClickHouseSinkConfig.CLUSTER, "has no effect when auto.create=false and schema.evolution=none");
             fieldErrors = true;
         }
+        if (!"false".equalsIgnoreCase(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_ENABLED, "true"))
+                && "0".equals(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_WINDOW, "1000").trim())
+                && connectorConfigs.getOrDefault(ClickHouseSinkConfig.CLUSTER, "").isBlank()) {
+            addError(byName, ClickHouseSinkConfig.DEDUP_WINDOW, "0 makes the tables the sink creates keep repeated "
+                    + "inserts, which dedup.enabled=true relies on dropping; keep it above 0 or set dedup.enabled=false");
+            fieldErrors = true;
+        }
+        long pollInterval = longOr(connectorConfigs.get("consumer.override.max.poll.interval.ms"), 300_000L);
+        long maxBlock = longOr(connectorConfigs.get(ClickHouseSinkConfig.MAX_BLOCK_MS), 60_000L);
+        if (maxBlock >= pollInterval) {
+            addError(byName, ClickHouseSinkConfig.MAX_BLOCK_MS, "must stay below the consumer's max.poll.interval.ms ("
+                    + pollInterval + "), or one slow insert makes the consumer group rebalance");
+            fieldErrors = true;
+        }
         if (!fieldErrors) {
             ConnectionCheck.run(connectorConfigs, byName);
         }
         return new Config(new ArrayList<>(byName.values()));
+    }
+
+    private static long longOr(String value, long fallback) {
+        try {
+            return value == null ? fallback : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback; // the field's own validator reports it
+        }
     }
 
     private static void addError(Map<String, ConfigValue> byName, String name, String message) {

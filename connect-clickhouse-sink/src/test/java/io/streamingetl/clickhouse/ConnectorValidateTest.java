@@ -49,6 +49,20 @@ class ConnectorValidateTest {
         assertEquals(Map.of(), errors(base()));
     }
 
+    /** Options that would break exactly-once or the consumer's liveness are field errors naming them. */
+    @Test
+    void blockingPastThePollIntervalAndADedupWindowOfZeroAreRefused() {
+        List<String> block = errors(base("max.block.ms", "300000")).get("max.block.ms");
+        assertTrue(block != null && block.get(0).contains("max.poll.interval.ms"), String.valueOf(block));
+        List<String> overridden = errors(base("max.block.ms", "30000",
+                "consumer.override.max.poll.interval.ms", "20000")).get("max.block.ms");
+        assertTrue(overridden != null && overridden.get(0).contains("20000"), String.valueOf(overridden));
+        assertEquals(Map.of(), errors(base("max.block.ms", "30000")));
+        List<String> window = errors(base("table.dedup.window", "0")).get("table.dedup.window");
+        assertTrue(window != null && window.get(0).contains("dedup.enabled"), String.valueOf(window));
+        assertEquals(Map.of(), errors(base("table.dedup.window", "0", "dedup.enabled", "false")));
+    }
+
     @Test
     void badUrlUnreachableServerUnknownDatabaseAndConflicts() {
         assertTrue(errors(base("clickhouse.url", "ftp://host:21")).get("clickhouse.url").get(0).contains("http"));

@@ -125,4 +125,134 @@ class ReplayAndOutageTest {
         }
         assertEquals("1500\t1500\n", q("SELECT count(), uniqExact(id) FROM outage_rows"));
     }
+
+    /**
+     * Regression: a flush inside put() failed with a transient error and Connect delivered the same
+     * batch again, four times. The record that triggered the flush was appended again every round
+     * (buffers of 3, 4, 5, 6 rows under one token). Now each offset is accounted before any insert
+     * is tried, and a sealed buffer is retried as it was.
+     */
+    @Test
+    void redeliveredBatchAfterAFailedFlushInsidePutAppendsNothingTwice() {
+        String name = "redeliver-" + N.incrementAndGet();
+        TopicPartition tp = new TopicPartition("redeliver_rows", 0);
+        try (TaskRun run = new TaskRun(props(name, "buffer.max.rows", "3", "retry.max.attempts", "1"), false, tp)) {
+            run.put(rows("redeliver_rows", 0, 3));
+            assertEquals(3, run.committed(tp));
+            stack.clickHouse().kill();
+            List<SinkRecord> batch = rows("redeliver_rows", 3, 8);
+            for (int round = 0; round < 4; round++) {
+                assertThrows(RetriableException.class, () -> run.put(batch));
+                assertEquals(3, run.committed(tp), "nothing past the failed insert is committed");
+            }
+            stack.clickHouse().start();
+            run.put(batch);
+            assertEquals(8, run.committed(tp));
+        }
+        assertEquals("8\t8\n", q("SELECT count(), uniqExact(id) FROM redeliver_rows"));
+    }
+
+    /** The same on the byte-limit path: the buffer that was being inserted takes no later rows. */
+    @Test
+    void redeliveryOnTheByteLimitPathKeepsTheSealedRangeAndToken() {
+        String name = "redeliver-bytes-" + N.incrementAndGet();
+        TopicPartition tp = new TopicPartition("redeliver_bytes", 0);
+        try (TaskRun run = new TaskRun(props(name, "buffer.max.bytes", "1024", "retry.max.attempts", "1"), false, tp)) {
+            run.put(wide("redeliver_bytes", 0, 2));
+            stack.clickHouse().kill();
+            List<SinkRecord> batch = wide("redeliver_bytes", 2, 9);
+            for (int round = 0; round < 4; round++) {
+                assertThrows(RetriableException.class, () -> run.put(batch));
+            }
+            stack.clickHouse().start();
+            run.put(batch);
+            run.put(wide("redeliver_bytes", 9, 12));
+            assertEquals(12, run.committed(tp));
+        }
+        assertEquals("12\t12\n", q("SELECT count(), uniqExact(id) FROM redeliver_bytes"));
+    }
+
+    /** Rows of 600 bytes, so that two reach the 1 KiB byte budget. */
+    static List<SinkRecord> wide(String topic, long from, long to) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            out.add(new SinkRecord(topic, 0, null, null, ROW, new Struct(ROW).put("id", i).put("payload", "x".repeat(600)), i));
+        }
+        return out;
+    }
+
+    /**
+     * A range remembered from before a crash is replayed, but its last record never comes back (a
+     * transform drops it now, or it went to the DLQ): the consumer position that preCommit receives
+     * ends the replay, and the commit moves on.
+     */
+    @Test
+    void replayedRangeWhoseLastRecordNeverComesBackDoesNotStall() {
+        String name = "replay-stall-" + N.incrementAndGet();
+        TopicPartition tp = new TopicPartition("replay_stall", 0);
+        try (TaskRun first = new TaskRun(props(name, "buffer.max.rows", "10", "test.crash.after.insert", "task"),
+                false, tp)) {
+            assertThrows(ConnectException.class, () -> first.put(rows("replay_stall", 0, 20)));
+        }
+        assertEquals("10\n", q("SELECT count() FROM replay_stall"));
+        try (TaskRun second = new TaskRun(props(name, "buffer.max.rows", "10"), false, tp)) {
+            second.put(rows("replay_stall", 0, 9)); // offset 9 never arrives
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> position =
+                    Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(10));
+            assertEquals(10, second.task.preCommit(position).get(tp).offset(), "the replay ended at the position");
+            second.put(rows("replay_stall", 10, 20));
+            assertEquals(20, second.committed(tp));
+        }
+        assertEquals("20\t20\n", q("SELECT count(), uniqExact(id) FROM replay_stall"));
+    }
+
+    /** Rows the server refuses (a CHECK constraint of a table the user made) go to the DLQ; the rest land. */
+    @Test
+    void rowsTheServerRefusesGoToTheDeadLetterQueueAndTheRestLands() {
+        q("CREATE TABLE refused_rows (id Int64, payload String, CONSTRAINT no_sevens CHECK id % 10 != 7)"
+                + " ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
+        TopicPartition tp = new TopicPartition("refused_rows", 0);
+        try (TaskRun run = new TaskRun(props("refused-" + N.incrementAndGet(), "errors.tolerance", "all"), true, tp)) {
+            run.put(rows("refused_rows", 0, 50));
+            assertEquals(50, run.committed(tp));
+            assertEquals(List.of(7L, 17L, 27L, 37L, 47L), run.context.errant.stream().map(SinkRecord::kafkaOffset).toList());
+            assertTrue(run.context.errantCauses.get(0).getMessage().contains("no_sevens"),
+                    run.context.errantCauses.get(0).getMessage());
+        }
+        assertEquals("45\t0\n", q("SELECT count(), countIf(id % 10 = 7) FROM refused_rows"));
+
+        q("CREATE TABLE refused_strict (id Int64, payload String, CONSTRAINT no_sevens CHECK id % 10 != 7)"
+                + " ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
+        TopicPartition strict = new TopicPartition("refused_strict", 0);
+        try (TaskRun run = new TaskRun(props("refused-" + N.incrementAndGet()), false, strict)) {
+            ConnectException e = assertThrows(ConnectException.class, () -> run.put(rows("refused_strict", 0, 20)));
+            assertTrue(e.getMessage().contains("topic refused_strict, partition 0, offset 7")
+                    && e.getMessage().contains("no_sevens"), e.getMessage());
+        }
+    }
+
+    /** A table that would keep repeated inserts is refused with the ALTER that fixes it, unless at-least-once is chosen. */
+    @Test
+    void tableWithoutInsertDeduplicationIsRefusedWithTheAlterThatFixesIt() {
+        q("CREATE TABLE nodedup_rows (id Int64, payload String) ENGINE = MergeTree ORDER BY id");
+        TopicPartition tp = new TopicPartition("nodedup_rows", 0);
+        try (TaskRun run = new TaskRun(props("nodedup-" + N.incrementAndGet()), false, tp)) {
+            ConnectException e = assertThrows(ConnectException.class, () -> run.put(rows("nodedup_rows", 0, 5)));
+            assertTrue(e.getMessage().contains("non_replicated_deduplication_window = 0")
+                    && e.getMessage().contains("ALTER TABLE `default`.`nodedup_rows` MODIFY SETTING "
+                    + "non_replicated_deduplication_window = 1000")
+                    && e.getMessage().contains("dedup.enabled=false"), e.getMessage());
+        }
+        assertEquals("0\n", q("SELECT count() FROM nodedup_rows"));
+        try (TaskRun run = new TaskRun(props("nodedup-" + N.incrementAndGet(), "dedup.enabled", "false"), false, tp)) {
+            run.put(rows("nodedup_rows", 0, 5));
+            assertEquals(5, run.committed(tp));
+        }
+        q("ALTER TABLE nodedup_rows MODIFY SETTING non_replicated_deduplication_window = 1000");
+        try (TaskRun run = new TaskRun(props("nodedup-" + N.incrementAndGet()), false, tp)) {
+            run.put(rows("nodedup_rows", 5, 10));
+            assertEquals(10, run.committed(tp));
+        }
+        assertEquals("10\n", q("SELECT count() FROM nodedup_rows"));
+    }
 }

@@ -166,6 +166,45 @@ class SinkTaskTest {
                 + "database = 'cdc_db' AND table = 'person' AND name IN ('_version', '_deleted') ORDER BY position"));
     }
 
+    /** With the cleanup option, a row whose newest version is a delete leaves the disk, not only FINAL. */
+    @Test
+    void deletedRowsAreRemovedPhysicallyByCleanupMerges() {
+        String topic = "dbserver.cleanup_db.person";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (TaskRun run = new TaskRun(props("table.deleted.cleanup.after.seconds", "1"), false, tp)) {
+            run.put(cdc(topic, 0, 1, "ann", "c", 10, 0), cdc(topic, 1, 2, "bob", "c", 11, 0));
+            run.put(cdc(topic, 2, 2, "bob", "d", 12, 1));
+            assertEquals(3, run.committed(tp));
+        }
+        assertEquals("3\n", q("SELECT count() FROM cleanup_db.person"), "before: every version on disk");
+        long start = System.nanoTime();
+        io.streamingetl.localstack.Wait.until("the cleanup merge", java.time.Duration.ofSeconds(90),
+                () -> q("SELECT count() FROM cleanup_db.person").equals("1\n"));
+        System.out.printf("cleanup merge removed the deleted row %.1f s after the last insert%n",
+                (System.nanoTime() - start) / 1e9);
+        assertEquals("1\tann\n", q("SELECT id, name FROM cleanup_db.person"), "only the live row is left on disk");
+        assertTrue(q("SELECT engine_full FROM system.tables WHERE database = 'cleanup_db' AND name = 'person'")
+                .contains("min_age_to_force_merge_seconds = 1"));
+    }
+
+    /** A CDC record without key fields would create ORDER BY tuple(): refused, naming what to do. */
+    @Test
+    void cdcTableWithoutAKeyIsRefused() {
+        String topic = "dbserver.nokey_db.person";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Schema s = cdcSchema();
+        SinkRecord keyless = rec(topic, 0, 0, null, null, s, new Struct(s).put("id", 1L).put("name", "ann")
+                .put("_op", "c").put("_version", 10L).put("_deleted", (byte) 0));
+        try (TaskRun run = new TaskRun(props("errors.tolerance", "all"), true, tp)) {
+            run.put(keyless);
+            assertEquals(1, run.context.errant.size());
+            assertTrue(run.context.errantCauses.get(0).getMessage().contains("no sorting key")
+                    && run.context.errantCauses.get(0).getMessage().contains("table.order.by"),
+                    run.context.errantCauses.get(0).getMessage());
+        }
+        assertEquals("0\n", q("EXISTS TABLE nokey_db.person"));
+    }
+
     @Test
     void autoCreateAndEvolutionMidStream() {
         TopicPartition tp = new TopicPartition("evolve", 0);
@@ -223,7 +262,7 @@ class SinkTaskTest {
     @Test
     void existingTableWithOtherColumnOrderAndSchemalessRecords() {
         q("CREATE TABLE existing (b String, extra String DEFAULT 'dflt', n Nullable(Int64), id UInt64, "
-                + "ts DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY id");
+                + "ts DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100");
         Schema s = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("b", Schema.STRING_SCHEMA)
                 .field("ts", Timestamp.SCHEMA).build();
         TopicPartition withSchema = new TopicPartition("existing", 0);

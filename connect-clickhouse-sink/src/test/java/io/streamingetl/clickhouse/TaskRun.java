@@ -23,18 +23,24 @@ final class TaskRun implements AutoCloseable {
         task.open(List.of(partitions));
     }
 
+    /** Connect's view: one past the last offset of every batch put() took, per partition. */
+    final Map<TopicPartition, Long> position = new HashMap<>();
+
     void put(List<SinkRecord> records) {
         task.put(records);
+        for (SinkRecord r : records) {
+            position.merge(new TopicPartition(r.topic(), r.kafkaPartition()), r.kafkaOffset() + 1, Math::max);
+        }
     }
 
     void put(SinkRecord... records) {
-        task.put(List.of(records));
+        put(List.of(records));
     }
 
     Map<TopicPartition, OffsetAndMetadata> commit() {
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
         for (TopicPartition tp : context.assignment) {
-            current.put(tp, new OffsetAndMetadata(0));
+            current.put(tp, new OffsetAndMetadata(position.getOrDefault(tp, 0L)));
         }
         return task.preCommit(current);
     }

@@ -95,7 +95,8 @@ class BadInputTest {
         }
         var ch = stack.clickHouse();
         ch.query("CREATE DATABASE " + DB);
-        String t = " ENGINE = MergeTree ORDER BY id";
+        // Tables the sink did not create must deduplicate token inserts, or the sink refuses them.
+        String t = " ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 100";
         ch.query("CREATE TABLE bad.bad_null_not_nullable (id Int64, v String)" + t);
         ch.query("CREATE TABLE bad.bad_overflow_uint8 (id Int64, n UInt8)" + t);
         ch.query("CREATE TABLE bad.bad_overflow_int8 (id Int64, n Int8)" + t);

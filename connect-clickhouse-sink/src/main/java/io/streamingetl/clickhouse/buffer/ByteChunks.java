@@ -74,10 +74,31 @@ public final class ByteChunks extends OutputStream {
         fullBytes = markFullBytes;
     }
 
+    /** Where the last {@link #mark()} was set: the start of the row being written. */
+    public long markPosition() {
+        return markFullBytes + markPos;
+    }
+
     public void writeTo(OutputStream out) throws IOException {
         for (byte[] c : full) {
             out.write(c, 0, c.length);
         }
         out.write(current, 0, pos);
+    }
+
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive). */
+    public void writeTo(OutputStream out, long from, long to) throws IOException {
+        long chunkStart = 0;
+        for (int i = 0; i <= full.size() && chunkStart < to; i++) {
+            byte[] c = i < full.size() ? full.get(i) : current;
+            int len = i < full.size() ? c.length : pos;
+            long chunkEnd = chunkStart + len;
+            if (chunkEnd > from) {
+                int a = (int) Math.max(0, from - chunkStart);
+                int b = (int) Math.min(len, to - chunkStart);
+                out.write(c, a, b - a);
+            }
+            chunkStart = chunkEnd;
+        }
     }
 }

@@ -45,6 +45,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String PARTITION_BY = "table.partition.by";
     public static final String CLUSTER = "cluster";
     public static final String DEDUP_WINDOW = "table.dedup.window";
+    public static final String CLEANUP_AFTER_SECONDS = "table.deleted.cleanup.after.seconds";
     public static final String LOW_CARDINALITY = "table.low.cardinality.fields";
     public static final String EVOLUTION = "schema.evolution";
     public static final String DATETIME_TZ = "table.datetime.timezone";
@@ -64,6 +65,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
     public static final String DEDUP_ENABLED = "dedup.enabled";
+    public static final String MAX_BLOCK_MS = "max.block.ms";
     public static final String DEDUP_STATE_TABLE = "dedup.state.table";
 
     public static final String TEST_CRASH_AFTER_INSERT = "test.crash.after.insert";
@@ -135,6 +137,13 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(DEDUP_WINDOW, Type.INT, 1000, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "non_replicated_deduplication_window of created MergeTree tables (inserts remembered for token dedup).",
                 GROUP_TABLES, ++o, Width.SHORT, "Dedup window");
+        d.define(CLEANUP_AFTER_SECONDS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "CDC tables the sink creates: remove rows whose newest version is a delete physically, by "
+                        + "ClickHouse's cleanup merges, once a partition has had no insert for this many seconds "
+                        + "(allow_experimental_replacing_merge_with_cleanup, min_age_to_force_merge_seconds). "
+                        + "0: deleted rows stay on disk, hidden by FINAL. Only safe when no older version of a "
+                        + "deleted row can arrive afterwards (see README).",
+                GROUP_TABLES, ++o, Width.SHORT, "Remove deleted rows after (s)");
         d.define(LOW_CARDINALITY, Type.LIST, "", Importance.LOW,
                 "String fields created as LowCardinality(String).",
                 GROUP_TABLES, ++o, Width.LONG, "LowCardinality fields");
@@ -181,12 +190,21 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "Largest backoff, also the pause asked from Connect when ClickHouse is unavailable.",
                 GROUP_ERRORS, ++o, Width.SHORT, "Max backoff (ms)");
+        d.define(MAX_BLOCK_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                "Longest one put(), preCommit() or close() waits on ClickHouse, all attempts and backoffs together. "
+                        + "Past it the task hands control back to Connect (context.timeout) and carries on from where "
+                        + "it stopped on the next call. Must stay below the consumer's max.poll.interval.ms "
+                        + "(default 300000), or a slow server makes the group rebalance.",
+                GROUP_ERRORS, ++o, Width.SHORT, "Max blocking per call (ms)");
 
         o = 0;
         d.define(DEDUP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
-                "Replay-safe inserts: deterministic insert_deduplication_token per table and topic-partition "
-                        + "offset range, and the last range per table/partition remembered in dedup.state.table so a "
-                        + "replay cuts the same ranges. See README.",
+                "Replay-safe inserts (exactly-once): a deterministic insert_deduplication_token per connector, "
+                        + "table and topic-partition offset range, and the last range per table/partition remembered "
+                        + "in dedup.state.table so a replay cuts the same ranges. Every target table must then "
+                        + "deduplicate token inserts (Replicated*, or non_replicated_deduplication_window > 0); one "
+                        + "that does not is refused with the ALTER that fixes it. false: at-least-once (a crash or "
+                        + "rebalance can double rows). See README.",
                 GROUP_DEDUP, ++o, Width.SHORT, "Replay-safe inserts");
         d.define(DEDUP_STATE_TABLE, Type.STRING, "_clickhouse_sink_ranges", new IdentifierValidator(), Importance.LOW,
                 "Table (in clickhouse.database) remembering the last inserted range per connector, table and partition.",
@@ -220,6 +238,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public List<String> orderBy() { return getList(ORDER_BY); }
     public String partitionBy() { return getString(PARTITION_BY).trim(); }
     public int dedupWindow() { return getInt(DEDUP_WINDOW); }
+    public int cleanupAfterSeconds() { return getInt(CLEANUP_AFTER_SECONDS); }
     public List<String> lowCardinalityFields() { return getList(LOW_CARDINALITY); }
     public String dateTimeZone() { return getString(DATETIME_TZ); }
     public boolean jsonAsJsonType() { return getString(JSON_TYPE).equalsIgnoreCase("JSON"); }
@@ -230,6 +249,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS); }
     public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS); }
     public boolean dedupEnabled() { return getBoolean(DEDUP_ENABLED); }
+    public long maxBlockMs() { return getLong(MAX_BLOCK_MS); }
     public String dedupStateTable() { return getString(DEDUP_STATE_TABLE); }
 
     public Evolution evolution() {

@@ -16,7 +16,11 @@ public final class DdlBuilder {
 
     /** Engine choice: ReplacingMergeTree(version[, deleted]) for CDC rows, MergeTree otherwise. */
     public record TableSpec(List<ColumnDef> columns, List<String> orderBy, String partitionBy,
-                            String versionColumn, String deletedColumn, int dedupWindow) {
+                            String versionColumn, String deletedColumn, int dedupWindow, int cleanupAfterSeconds) {
+        public TableSpec(List<ColumnDef> columns, List<String> orderBy, String partitionBy, String versionColumn,
+                         String deletedColumn, int dedupWindow) {
+            this(columns, orderBy, partitionBy, versionColumn, deletedColumn, dedupWindow, 0);
+        }
     }
 
     private final String cluster;
@@ -41,9 +45,20 @@ public final class DdlBuilder {
         b.append(" ORDER BY ").append(spec.orderBy().isEmpty() ? "tuple()"
                 : spec.orderBy().size() == 1 ? Sql.quote(spec.orderBy().get(0))
                 : "(" + spec.orderBy().stream().map(Sql::quote).collect(Collectors.joining(", ")) + ")");
+        List<String> settings = new java.util.ArrayList<>();
         if (spec.dedupWindow() > 0 && cluster.isEmpty()) {
             // Replicated tables dedup through Keeper (replicated_deduplication_window) by default.
-            b.append(" SETTINGS non_replicated_deduplication_window = ").append(spec.dedupWindow());
+            settings.add("non_replicated_deduplication_window = " + spec.dedupWindow());
+        }
+        if (spec.cleanupAfterSeconds() > 0 && spec.deletedColumn() != null) {
+            // Cleanup merges drop rows whose newest version is a delete, once a partition is older than N s.
+            settings.add("allow_experimental_replacing_merge_with_cleanup = 1");
+            settings.add("enable_replacing_merge_with_cleanup_for_min_age_to_force_merge = 1");
+            settings.add("min_age_to_force_merge_seconds = " + spec.cleanupAfterSeconds());
+            settings.add("min_age_to_force_merge_on_partition_only = 1");
+        }
+        if (!settings.isEmpty()) {
+            b.append(" SETTINGS ").append(String.join(", ", settings));
         }
         return b.toString();
     }

@@ -91,7 +91,8 @@ public final class Encoders {
                 if (v instanceof BigInteger bi) {
                     BinaryStreamUtils.writeUnsignedInt64(out, bi);
                 } else {
-                    BinaryStreamUtils.writeInt64(out, toLong(v, column));
+                    // A negative long would be stored as a huge unsigned number (e.g. a _version past 2^63).
+                    BinaryStreamUtils.writeInt64(out, inRange(v, column, 0, Long.MAX_VALUE));
                 }
             };
             case Float32 -> (out, v) -> BinaryStreamUtils.writeFloat32(out, (float) toDouble(v, column));

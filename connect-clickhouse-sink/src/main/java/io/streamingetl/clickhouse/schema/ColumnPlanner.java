@@ -190,6 +190,13 @@ public final class ColumnPlanner {
     private void create(TableId table, SinkRecord record, boolean cdc) {
         Schema schema = record.valueSchema();
         List<String> orderBy = orderBy(record);
+        if (cdc && orderBy.isEmpty()) {
+            // ReplacingMergeTree with ORDER BY tuple() would merge the whole table into one row.
+            throw new DataException("CDC table " + table + " would have no sorting key: the record has no key "
+                    + "fields and " + ClickHouseSinkConfig.ORDER_BY + " is empty. Give the topic a key (a primary "
+                    + "key in the source table, or Debezium's message.key.columns) or set "
+                    + ClickHouseSinkConfig.ORDER_BY + ", or create the table yourself");
+        }
         List<ColumnDef> cols = new ArrayList<>();
         for (Field f : schema.fields()) {
             String type;
@@ -208,7 +215,8 @@ public final class ColumnPlanner {
             createdDatabases.add(table.database());
         }
         TableSpec spec = new TableSpec(cols, orderBy, config.partitionBy(),
-                cdc ? config.versionField() : null, cdc ? config.deletedField() : null, config.dedupWindow());
+                cdc ? config.versionField() : null, cdc ? config.deletedField() : null, config.dedupWindow(),
+                cdc ? config.cleanupAfterSeconds() : 0);
         tables.execute(tables.ddl().createTable(table, spec));
         descriptions.remove(table);
     }

@@ -18,6 +18,7 @@ import io.streamingetl.clickhouse.schema.ColumnPlanner;
 import io.streamingetl.clickhouse.schema.TypeRegistry;
 import io.streamingetl.clickhouse.write.ClickHouseClients;
 import io.streamingetl.clickhouse.write.ClickHouseWriter;
+import io.streamingetl.clickhouse.write.DedupCheck;
 import io.streamingetl.clickhouse.write.ErrorClass;
 import io.streamingetl.clickhouse.write.InsertFailure;
 import io.streamingetl.clickhouse.write.Range;
@@ -38,46 +39,49 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The data path: record -> route -> column plan -> per-table buffer (RowBinary bytes) -> INSERT
- * -> offsets. preCommit hands Connect only offsets whose rows are in ClickHouse.
+ * -> offsets. What is in flight for a topic partition is owned by its {@link PartitionState}; this
+ * class dispatches Connect's calls to those states and does the I/O on the buffers they seal.
+ * preCommit hands Connect only offsets whose rows are in ClickHouse. No call blocks on ClickHouse
+ * longer than {@code max.block.ms}: past it the task asks Connect to wait ({@code context.timeout})
+ * and tries again from where it stopped.
  */
 public class ClickHouseSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSinkTask.class);
     public static final String TASK_ID = "task.id";
 
     private ClickHouseSinkConfig config;
+    private String connector;
     private Client client;
     private TableRouter router;
     private ColumnPlanner planner;
     private TableManager tables;
     private ClickHouseWriter writer;
     private RangeStore rangeStore;
+    private DedupCheck dedupCheck;
     private SinkMetrics metrics;
     private RecordErrors recordErrors;
     private FlushPolicy policy;
     private CrashMode crash;
     private boolean rangeTableReady;
+    private boolean keepRecords;
 
-    private final Map<BufferKey, TableBuffer> buffers = new LinkedHashMap<>();
+    private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
     private long bufferedBytes;
     private long bufferedRows;
-    /** One past the highest offset handled per partition: skips a batch Connect redelivers after a retriable error. */
-    private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
-    /** Last range inserted (or intended) per table and partition: replays skip before it and re-cut it. */
-    private final Map<BufferKey, Range> lastRanges = new HashMap<>();
-    private final Set<TopicPartition> pendingRangeLoad = new HashSet<>();
     /** Partitions rewound during this put(): the rest of the batch comes again after the seek. */
     private final Set<TopicPartition> rewound = new HashSet<>();
-    private final Map<BufferKey, Integer> schemaRetries = new HashMap<>();
+    private final Map<TableId, Integer> schemaRetries = new HashMap<>();
 
     private TopicPartition lastTp;
+    private PartitionState lastState;
 
     @Override
     public String version() {
@@ -87,7 +91,7 @@ public class ClickHouseSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new ClickHouseSinkConfig(props);
-        String connector = props.getOrDefault("name", "clickhouse-sink");
+        connector = props.getOrDefault("name", "clickhouse-sink");
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
         client = ClickHouseClients.build(config);
         tables = new TableManager(client, new DdlBuilder(config.cluster()));
@@ -98,10 +102,14 @@ public class ClickHouseSinkTask extends SinkTask {
         policy = new FlushPolicy(config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs());
         if (config.dedupEnabled()) {
             rangeStore = new RangeStore(client, new TableId(config.database(), config.dedupStateTable()), connector);
+            dedupCheck = new DedupCheck(client);
         }
-        writer = new ClickHouseWriter(client, rangeStore, config.retryMaxAttempts(), config.retryBackoffMs(),
-                config.retryBackoffMaxMs(), config.getInt(ClickHouseSinkConfig.SOCKET_TIMEOUT_MS) + 10_000L, metrics);
-        recordErrors = new RecordErrors(config.toleratesErrors(), reporter(), metrics);
+        writer = new ClickHouseWriter(client, rangeStore, config.dedupEnabled(), config.retryMaxAttempts(),
+                config.retryBackoffMs(), config.retryBackoffMaxMs(),
+                config.getInt(ClickHouseSinkConfig.SOCKET_TIMEOUT_MS) + 10_000L, metrics);
+        ErrantRecordReporter reporter = reporter();
+        recordErrors = new RecordErrors(config.toleratesErrors(), reporter, metrics);
+        keepRecords = config.toleratesErrors() && reporter != null;
         crash = config.crashAfterInsert();
         log.info("ClickHouse sink task {} of {} started, writing to {} ({} buffering up to {} rows / {} bytes / {} ms)",
                 taskId, connector, config.url(), config.dedupEnabled() ? "replay-safe" : "plain",
@@ -117,31 +125,15 @@ public class ClickHouseSinkTask extends SinkTask {
     }
 
     @Override
-    public void open(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            nextOffset.remove(tp);
-            lastRanges.keySet().removeIf(k -> k.partition().equals(tp));
+    public void open(Collection<TopicPartition> assigned) {
+        for (TopicPartition tp : assigned) {
+            release(partitions.put(tp, new PartitionState(tp)));
         }
-        pendingRangeLoad.addAll(partitions);
+        lastTp = null;
     }
 
-    /** Creates the range table and reads remembered ranges; lazy so a down ClickHouse only pauses put(). */
-    private void ensureReady() {
-        if (rangeStore == null) {
-            return;
-        }
-        if (!rangeTableReady) {
-            rangeStore.ensureTable(tables, tables.ddl());
-            rangeTableReady = true;
-        }
-        if (!pendingRangeLoad.isEmpty()) {
-            Map<BufferKey, Range> loaded = rangeStore.load(pendingRangeLoad);
-            lastRanges.putAll(loaded);
-            if (!loaded.isEmpty()) {
-                log.info("Remembered insert ranges for replay safety: {}", loaded);
-            }
-            pendingRangeLoad.clear();
-        }
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.maxBlockMs());
     }
 
     @Override
@@ -150,31 +142,38 @@ public class ClickHouseSinkTask extends SinkTask {
         if (!records.isEmpty()) {
             metrics.received(records.size());
         }
+        long deadline = deadline();
         try {
-            ensureReady();
+            // What an earlier call sealed goes in first, with the same tokens.
+            insertSealed(deadline);
+            for (SinkRecord record : records) {
+                TopicPartition tp = partitionOf(record);
+                if (rewound.contains(tp)) {
+                    continue;
+                }
+                PartitionState state = stateOf(tp);
+                long offset = record.kafkaOffset();
+                if (state.redelivered(offset)) {
+                    continue;
+                }
+                state.positionReached(offset);
+                handle(record, state, offset);
+                if (policy.overBytes(bufferedBytes)) {
+                    sealLargest();
+                }
+                if (state.nextSealed() != null || policy.overBytes(bufferedBytes)) {
+                    insertSealed(deadline); // a full buffer goes in now: memory stays bounded within a batch
+                }
+            }
+            long now = System.currentTimeMillis();
+            for (PartitionState state : partitions.values()) {
+                state.sealWhere(b -> policy.full(b) || policy.old(b, now));
+            }
+            insertSealed(deadline);
         } catch (RetriableException e) {
             context.timeout(config.retryBackoffMaxMs());
             throw e;
         }
-        for (SinkRecord record : records) {
-            TopicPartition tp = partitionOf(record);
-            if (rewound.contains(tp)) {
-                continue;
-            }
-            long offset = record.kafkaOffset();
-            Long next = nextOffset.get(tp);
-            if (next != null && offset < next) {
-                continue; // already buffered: Connect redelivers the batch after a RetriableException
-            }
-            handle(record, tp, offset);
-            if (!rewound.contains(tp)) {
-                nextOffset.put(tp, offset + 1);
-            }
-            if (policy.overBytes(bufferedBytes)) {
-                flushAll();
-            }
-        }
-        flushDue(System.currentTimeMillis());
     }
 
     private TopicPartition partitionOf(SinkRecord r) {
@@ -182,44 +181,85 @@ public class ClickHouseSinkTask extends SinkTask {
         if (tp == null || tp.partition() != r.kafkaPartition() || !tp.topic().equals(r.topic())) {
             tp = new TopicPartition(r.topic(), r.kafkaPartition());
             lastTp = tp;
+            lastState = null;
         }
         return tp;
     }
 
-    private void handle(SinkRecord record, TopicPartition tp, long offset) {
+    /** The partition's state, its remembered ranges loaded (a partition put() sees without open() gets one). */
+    private PartitionState stateOf(TopicPartition tp) {
+        PartitionState state = lastState;
+        if (state == null || !state.partition().equals(tp)) {
+            state = partitions.computeIfAbsent(tp, PartitionState::new);
+            lastState = state;
+        }
+        if (!state.rangesLoaded()) {
+            loadRanges();
+        }
+        return state;
+    }
+
+    /** Creates the range table and reads the remembered ranges of newly opened partitions; lazy so a down ClickHouse only pauses put(). */
+    private void loadRanges() {
+        List<PartitionState> pending = new ArrayList<>();
+        for (PartitionState s : partitions.values()) {
+            if (!s.rangesLoaded()) {
+                pending.add(s);
+            }
+        }
+        if (rangeStore == null) {
+            pending.forEach(s -> s.rangesLoaded(Map.of()));
+            return;
+        }
+        if (!rangeTableReady) {
+            rangeStore.ensureTable(tables, tables.ddl());
+            rangeTableReady = true;
+        }
+        Map<BufferKey, Range> loaded = rangeStore.load(pending.stream().map(PartitionState::partition).toList());
+        for (PartitionState s : pending) {
+            Map<TableId, Range> mine = new HashMap<>();
+            loaded.forEach((k, r) -> {
+                if (k.partition().equals(s.partition())) {
+                    mine.put(k.table(), r);
+                }
+            });
+            s.rangesLoaded(mine);
+            if (!mine.isEmpty()) {
+                log.info("Remembered insert ranges of {} for replay safety: {}", s.partition(), mine);
+            }
+        }
+    }
+
+    private void handle(SinkRecord record, PartitionState state, long offset) {
         if (record.value() == null) {
-            return; // tombstones only serve log compaction; deletes arrive as rows with the delete flag
+            state.accounted(offset); // tombstones only serve log compaction; deletes arrive as rows with the delete flag
+            return;
         }
         TableBuffer buf = null;
-        BufferKey key = null;
         try {
             DebeziumShapes.requireRow(record.valueSchema());
             TableId table = router.route(record);
-            key = new BufferKey(table, tp);
-            Range remembered = lastRanges.get(key);
-            if (remembered != null && offset < remembered.first()) {
+            if (state.insertedBefore(table, offset)) {
                 metrics.replaySkipped();
+                state.accounted(offset);
                 return;
             }
             ColumnPlan plan = planner.plan(table, record);
-            buf = buffers.get(key);
-            if (buf != null && (buf.plan() != plan || (buf.mustEndAt() >= 0 && offset > buf.mustEndAt()))) {
-                flush(buf);
-                if (rewound.contains(tp)) {
-                    return;
-                }
+            if (dedupCheck != null) {
+                dedupCheck.require(table);
+            }
+            buf = state.open(table);
+            if (buf != null && buf.plan() != plan) {
+                state.seal(table);
                 buf = null;
             }
             if (buf == null) {
-                buf = new TableBuffer(table, tp, plan, System.currentTimeMillis());
-                if (remembered != null && offset <= remembered.last()) {
-                    buf.mustEndAt(remembered.last());
-                }
-                buffers.put(key, buf);
+                buf = state.openNew(new TableBuffer(connector, table, state.partition(), plan,
+                        System.currentTimeMillis(), keepRecords), offset);
             }
             ByteChunks bytes = buf.bytes();
             long before = bytes.size();
-            bytes.mark();
+            buf.beginRow();
             try {
                 plan.encode(record.value(), bytes);
             } catch (RuntimeException e) {
@@ -229,76 +269,92 @@ public class ClickHouseSinkTask extends SinkTask {
                 bytes.resetToMark();
                 throw new DataException(e.getMessage(), e);
             }
-            buf.rowAdded(offset);
+            buf.rowAdded(offset, record);
             bufferedBytes += bytes.size() - before;
             bufferedRows++;
-            if (buf.mustEndAt() >= 0 ? buf.mustEndAt() == offset : policy.full(buf)) {
-                flush(buf);
+            state.rowAdded(buf, offset);
+            if (policy.full(buf)) {
+                state.seal(table);
             }
         } catch (DataException e) {
-            if (buf != null && buf.isEmpty() && key != null) {
-                buffers.remove(key);
-            }
+            state.accounted(offset);
             recordErrors.bad(record, e);
         }
     }
 
-    private void flushDue(long now) {
-        List<TableBuffer> due = new ArrayList<>();
-        for (TableBuffer b : buffers.values()) {
-            if (b.mustEndAt() < 0 && (policy.old(b, now) || policy.full(b))) {
-                due.add(b);
-            }
+    /** Seals open buffers, largest first, until half the byte budget would be left. */
+    private void sealLargest() {
+        List<TableBuffer> all = new ArrayList<>();
+        for (PartitionState s : partitions.values()) {
+            all.addAll(s.buffers());
         }
-        for (TableBuffer b : due) {
-            if (buffers.get(new BufferKey(b.table(), b.partition())) == b) {
-                flush(b);
-            }
-        }
-    }
-
-    private void flushAll() {
-        List<TableBuffer> all = new ArrayList<>(buffers.values());
-        // A replayed range waits for its last offset: cut earlier, it would get another token.
-        all.removeIf(b -> b.mustEndAt() >= 0);
         all.sort((a, b) -> Long.compare(b.sizeBytes(), a.sizeBytes()));
+        long left = bufferedBytes;
         for (TableBuffer b : all) {
-            if (buffers.get(new BufferKey(b.table(), b.partition())) == b) {
-                flush(b);
+            if (left < policy.maxBytes() / 2) {
+                break;
+            }
+            if (!b.isSealed() && !b.isReplay()) {
+                partitions.get(b.partition()).seal(b.table());
+            }
+            left -= b.sizeBytes();
+        }
+    }
+
+    /** Inserts every sealed buffer, oldest first per partition. */
+    private void insertSealed(long deadline) {
+        for (PartitionState state : new ArrayList<>(partitions.values())) {
+            TableBuffer b;
+            while ((b = state.nextSealed()) != null) {
+                if (!insert(state, b, deadline)) {
+                    break; // rewound: the partition's records come again
+                }
             }
         }
     }
 
-    private void flush(TableBuffer buf) {
-        BufferKey key = new BufferKey(buf.table(), buf.partition());
-        if (buf.isEmpty()) {
-            buffers.remove(key);
-            return;
-        }
+    /** Returns false when the partition was rewound instead. */
+    private boolean insert(PartitionState state, TableBuffer buf, long deadline) {
         try {
-            writer.insert(buf);
+            writer.insert(buf, deadline, this::rejected);
         } catch (InsertFailure f) {
             if (f.errorClass() == ErrorClass.TRANSIENT) {
-                // Keep the buffer and the offsets: Connect pauses, then calls put() again.
-                context.timeout(config.retryBackoffMaxMs());
+                // The buffer stays sealed; Connect pauses, then calls put() again and it goes first.
                 throw new RetriableException(f.getMessage(), f);
             }
-            if (f.errorClass() == ErrorClass.SCHEMA && schemaRetries.merge(key, 1, Integer::sum) <= 2) {
+            if (f.errorClass() == ErrorClass.SCHEMA && schemaRetries.merge(buf.table(), 1, Integer::sum) <= 2) {
                 log.warn("{}; re-reading {} and re-delivering its partitions", f.getMessage(), buf.table());
                 planner.invalidate(buf.table());
                 rewind(buf.table());
-                return;
+                return false;
             }
             throw new ConnectException(f.getMessage(), f);
         }
-        buffers.remove(key);
+        state.inserted(buf);
         bufferedBytes -= buf.sizeBytes();
         bufferedRows -= buf.rows();
-        schemaRetries.remove(key);
-        lastRanges.put(key, new Range(buf.firstOffset(), buf.lastOffset()));
+        schemaRetries.remove(buf.table());
         if (crash != CrashMode.NONE) {
             crashAfterInsert(buf);
         }
+        return true;
+    }
+
+    /** A row the server refused: to the dead letter queue with the server's error, or the task fails. */
+    private void rejected(TableBuffer buf, int row, InsertFailure why) {
+        String where = "topic " + buf.partition().topic() + ", partition " + buf.partition().partition()
+                + ", offset " + buf.offsetOf(row);
+        SinkRecord record = buf.recordOf(row);
+        if (record == null) {
+            if (config.toleratesErrors()) {
+                metrics.sentToDlq();
+                log.warn("Skipped a row ClickHouse refused (errors.tolerance=all, no dead letter queue) at {}: {}",
+                        where, why.getMessage());
+                return;
+            }
+            throw new ConnectException("ClickHouse refused the row at " + where + ": " + why.getMessage(), why);
+        }
+        recordErrors.bad(record, new DataException("ClickHouse refused the row: " + why.getMessage(), why));
     }
 
     /** TEST ONLY (test.crash.after.insert): die between a successful insert and the offset commit. */
@@ -315,95 +371,91 @@ public class ClickHouseSinkTask extends SinkTask {
 
     /** Drops every buffer of the partitions feeding {@code table} and seeks them back to their committable offset. */
     private void rewind(TableId table) {
-        Set<TopicPartition> tps = new HashSet<>();
-        for (BufferKey k : buffers.keySet()) {
-            if (k.table().equals(table)) {
-                tps.add(k.partition());
+        for (PartitionState state : partitions.values()) {
+            if (!state.feeds(table)) {
+                continue;
             }
-        }
-        for (TopicPartition tp : tps) {
-            Long committable = committable(tp);
-            Iterator<Map.Entry<BufferKey, TableBuffer>> it = buffers.entrySet().iterator();
-            while (it.hasNext()) {
-                TableBuffer b = it.next().getValue();
-                if (b.partition().equals(tp)) {
-                    bufferedBytes -= b.sizeBytes();
-                    bufferedRows -= b.rows();
-                    it.remove();
-                }
-            }
+            Long committable = state.committable();
+            release(state.rewind());
             if (committable != null) {
-                context.offset(tp, committable);
+                context.offset(state.partition(), committable);
             }
-            nextOffset.remove(tp);
-            rewound.add(tp);
+            rewound.add(state.partition());
         }
     }
 
-    /** The first offset of tp not yet in ClickHouse, or null when nothing was seen since open. */
-    private Long committable(TopicPartition tp) {
-        Long min = null;
-        for (TableBuffer b : buffers.values()) {
-            if (b.partition().equals(tp) && !b.isEmpty() && (min == null || b.firstOffset() < min)) {
-                min = b.firstOffset();
-            }
+    private void release(PartitionState state) {
+        if (state != null) {
+            release(state.buffers());
         }
-        return min != null ? min : nextOffset.get(tp);
+    }
+
+    private void release(Collection<TableBuffer> dropped) {
+        for (TableBuffer b : dropped) {
+            bufferedBytes -= b.sizeBytes();
+            bufferedRows -= b.rows();
+        }
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        rewound.clear();
+        long now = System.currentTimeMillis();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
+            PartitionState state = partitions.get(e.getKey());
+            if (state != null) {
+                // The consumer's position counts records that never reach put() (dropped by a
+                // transform, failed in the converter): a replay range they ended is complete.
+                state.positionReached(e.getValue().offset());
+                state.sealWhere(b -> policy.full(b) || policy.old(b, now));
+            }
+        }
         try {
-            rewound.clear();
-            flushDue(System.currentTimeMillis());
+            insertSealed(deadline());
         } catch (RetriableException e) {
-            log.warn("Flush before commit postponed: {}", e.getMessage());
+            log.warn("Insert before commit postponed: {}", e.getMessage());
         }
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-        for (TopicPartition tp : currentOffsets.keySet()) {
-            Long c = committable(tp);
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
+            PartitionState state = partitions.get(e.getKey());
+            Long c = state == null ? null : state.committable();
             if (c != null) {
-                out.put(tp, new OffsetAndMetadata(c));
+                // Never past what Connect counts as delivered: records of a batch it will deliver again
+                // may already be in ClickHouse, but Connect would refuse such an offset.
+                out.put(e.getKey(), new OffsetAndMetadata(Math.min(c, e.getValue().offset())));
             }
         }
         return out;
     }
 
     @Override
-    public void close(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> closing = new HashSet<>(partitions);
-        List<TableBuffer> toFlush = new ArrayList<>();
-        for (TableBuffer b : buffers.values()) {
-            if (closing.contains(b.partition()) && b.mustEndAt() < 0) {
-                toFlush.add(b);
+    public void close(Collection<TopicPartition> closing) {
+        long deadline = deadline();
+        for (TopicPartition tp : closing) {
+            PartitionState state = partitions.get(tp);
+            if (state == null) {
+                continue;
             }
-        }
-        for (TableBuffer b : toFlush) {
+            state.sealForClose();
             try {
-                flush(b);
+                TableBuffer b;
+                while ((b = state.nextSealed()) != null && insert(state, b, deadline)) {
+                    // next
+                }
             } catch (RuntimeException e) {
-                log.warn("Could not flush {} on close; the next owner replays it: {}", b.partition(), e.getMessage());
+                log.warn("Could not insert {} on close; the next owner replays it: {}", tp, e.getMessage());
             }
+            release(partitions.remove(tp));
         }
-        buffers.values().removeIf(b -> {
-            if (closing.contains(b.partition())) {
-                bufferedBytes -= b.sizeBytes();
-                bufferedRows -= b.rows();
-                return true;
-            }
-            return false;
-        });
-        for (TopicPartition tp : partitions) {
-            nextOffset.remove(tp);
-            pendingRangeLoad.remove(tp);
-        }
-        lastRanges.keySet().removeIf(k -> closing.contains(k.partition()));
         lastTp = null;
+        lastState = null;
     }
 
     @Override
     public void stop() {
-        buffers.clear();
+        partitions.clear();
+        bufferedBytes = 0;
+        bufferedRows = 0;
         if (client != null) {
             client.close();
         }

@@ -47,6 +47,22 @@ public final class ClickHouseErrors {
             131   // TOO_LARGE_STRING_SIZE (bytes read with the wrong type)
     );
 
+    /** Server codes meaning values in some rows are refused: the rest of the block can still go in. */
+    static final Set<Integer> DATA_CODES = Set.of(
+            6,    // CANNOT_PARSE_TEXT
+            27,   // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+            38,   // CANNOT_PARSE_DATE
+            41,   // CANNOT_PARSE_DATETIME
+            69,   // ARGUMENT_OUT_OF_BOUND
+            70,   // CANNOT_CONVERT_TYPE
+            72,   // CANNOT_PARSE_NUMBER
+            117,  // INCORRECT_DATA
+            321,  // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+            407,  // DECIMAL_OVERFLOW
+            469,  // VIOLATED_CONSTRAINT
+            691   // UNKNOWN_ELEMENT_OF_ENUM
+    );
+
     private ClickHouseErrors() {
     }
 
@@ -59,6 +75,9 @@ public final class ClickHouseErrors {
                 }
                 if (SCHEMA_CODES.contains(code)) {
                     return ErrorClass.SCHEMA;
+                }
+                if (DATA_CODES.contains(code)) {
+                    return ErrorClass.DATA;
                 }
                 // HTTP 5xx without a ClickHouse code: a proxy or a restarting server.
                 if (code == ServerException.CODE_UNKNOWN && se.getTransportProtocolCode() >= 500) {
@@ -85,6 +104,24 @@ public final class ClickHouseErrors {
             }
         }
         return -1;
+    }
+
+    /**
+     * The failure's message with its root cause: the client's own message ("Query request failed
+     * (attempt: 1, ...)") does not say that the connection was refused or timed out.
+     */
+    public static String describe(Throwable t) {
+        String msg = String.valueOf(t.getMessage());
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != t && root.getMessage() != null && !msg.contains(root.getMessage())) {
+            msg += " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        } else if (root != t && root.getMessage() == null) {
+            msg += " (cause: " + root.getClass().getSimpleName() + ")";
+        }
+        return msg;
     }
 
     public static Throwable unwrap(Throwable t) {

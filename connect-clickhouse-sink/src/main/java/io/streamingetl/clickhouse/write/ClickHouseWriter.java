@@ -4,33 +4,45 @@ import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import io.streamingetl.clickhouse.buffer.BufferKey;
+import io.streamingetl.clickhouse.buffer.InsertBlock;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import io.streamingetl.clickhouse.route.TableId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Inserts one buffer through the official client: {@code INSERT INTO db.t (cols) FORMAT RowBinary}
- * with the columns named, synchronous (async_insert=0) and with a deterministic
- * insert_deduplication_token. Transient failures are retried with exponential backoff.
+ * Inserts blocks through the official client: {@code INSERT INTO db.t (cols) FORMAT RowBinary} with
+ * the columns named, synchronous (async_insert=0) and with the block's insert_deduplication_token.
+ * Transient failures are retried with exponential backoff until the attempts or the caller's
+ * deadline run out; a block whose rows the server refuses is split to find those rows.
  */
 public final class ClickHouseWriter {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseWriter.class);
 
+    /** What to do with one row the server refused (dead letter queue, or fail the task). */
+    public interface RejectedRows {
+        void rejected(TableBuffer buffer, int row, InsertFailure why);
+    }
+
     private final Client client;
     private final RangeStore ranges;
+    private final boolean tokens;
     private final int maxAttempts;
     private final long backoffMs;
     private final long backoffMaxMs;
     private final long timeoutMs;
     private final SinkMetrics metrics;
 
-    public ClickHouseWriter(Client client, RangeStore ranges, int maxAttempts, long backoffMs, long backoffMaxMs,
-                            long timeoutMs, SinkMetrics metrics) {
+    public ClickHouseWriter(Client client, RangeStore ranges, boolean tokens, int maxAttempts, long backoffMs,
+                            long backoffMaxMs, long timeoutMs, SinkMetrics metrics) {
         this.client = client;
         this.ranges = ranges;
+        this.tokens = tokens;
         this.maxAttempts = maxAttempts;
         this.backoffMs = backoffMs;
         this.backoffMaxMs = backoffMaxMs;
@@ -38,54 +50,129 @@ public final class ClickHouseWriter {
         this.metrics = metrics;
     }
 
-    public void insert(TableBuffer buffer) throws InsertFailure {
+    /**
+     * Inserts a sealed buffer: records its range as the intent first (so a restart re-cuts the same
+     * range), then the rows. When the server refuses values, the buffer is split in halves, each
+     * with a token of its own sub-range, until the refused rows are single; those go to
+     * {@code rejected}, the others into the table. If every row of a block of several is refused,
+     * the block itself is at fault (a table that changed, not the data) and nothing is reported.
+     */
+    public void insert(TableBuffer buffer, long deadlineNanos, RejectedRows rejected) throws InsertFailure {
+        if (ranges != null) {
+            intent(buffer, deadlineNanos);
+        }
+        InsertFailure refused;
+        try {
+            insert(buffer, deadlineNanos);
+            return;
+        } catch (InsertFailure f) {
+            if (f.errorClass() != ErrorClass.DATA) {
+                throw f;
+            }
+            refused = f;
+        }
+        List<Integer> bad = new ArrayList<>();
+        List<InsertFailure> why = new ArrayList<>();
+        split(buffer, 0, buffer.rows(), refused, deadlineNanos, bad, why);
+        if (bad.size() == buffer.rows() && buffer.rows() > 1) {
+            throw new InsertFailure(refused.getMessage() + " (every one of the " + buffer.rows()
+                    + " rows was refused on its own too: the table, not the data, is at fault)",
+                    ErrorClass.PERMANENT, refused.code(), refused);
+        }
+        log.warn("{}: {} of {} rows refused by the server, the rest inserted", buffer.table(), bad.size(), buffer.rows());
+        for (int i = 0; i < bad.size(); i++) {
+            rejected.rejected(buffer, bad.get(i), why.get(i));
+        }
+    }
+
+    private void split(TableBuffer buffer, int from, int to, InsertFailure failure, long deadlineNanos,
+                       List<Integer> bad, List<InsertFailure> why) throws InsertFailure {
+        if (to - from == 1) {
+            bad.add(from);
+            why.add(failure);
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        int[][] halves = {{from, mid}, {mid, to}};
+        for (int[] h : halves) {
+            try {
+                insert(buffer.slice(h[0], h[1]), deadlineNanos);
+            } catch (InsertFailure f) {
+                if (f.errorClass() != ErrorClass.DATA) {
+                    throw f;
+                }
+                split(buffer, h[0], h[1], f, deadlineNanos, bad, why);
+            }
+        }
+    }
+
+    private void intent(TableBuffer buffer, long deadlineNanos) throws InsertFailure {
+        Range range = new Range(buffer.rangeFirst(), buffer.rangeLast());
+        BufferKey key = new BufferKey(buffer.table(), buffer.partition());
+        withRetries("record the insert range " + range + " of " + buffer.table() + " from " + buffer.partition(),
+                buffer.table(), deadlineNanos, attemptTimeout -> ranges.remember(key, range, attemptTimeout));
+    }
+
+    /** One block, retried while the failure is transient and the deadline allows. */
+    public void insert(InsertBlock block, long deadlineNanos) throws InsertFailure {
         InsertSettings settings = new InsertSettings()
                 .serverSetting("async_insert", "0")
                 .serverSetting("insert_deduplicate", "1");
-        if (ranges != null) {
-            settings.setDeduplicationToken(buffer.dedupToken());
+        if (tokens) {
+            settings.setDeduplicationToken(block.token());
         }
-        if (buffer.plan().hasJson()) {
+        if (block.plan().hasJson()) {
             settings.serverSetting("input_format_binary_read_json_as_string", "1");
         }
-        String table = buffer.table().quoted();
-        long backoff = backoffMs;
-        for (int attempt = 1; ; attempt++) {
+        String what = "insert of " + block.rows() + " rows into " + block.table() + " from " + block.partition()
+                + " offsets " + block.firstOffset() + ".." + block.lastOffset();
+        withRetries(what, block.table(), deadlineNanos, attemptTimeout -> {
             long start = System.nanoTime();
+            try (InsertResponse r = client.insert(block.table().quoted(), block.plan().quotedColumns(),
+                    block::writeTo, block.plan().format(), settings).get(attemptTimeout, TimeUnit.MILLISECONDS)) {
+                metrics.inserted(block.table(), block.rows(), block.sizeBytes(), System.nanoTime() - start);
+            }
+        });
+    }
+
+    private interface Attempt {
+        void run(long timeoutMs) throws Exception;
+    }
+
+    private void withRetries(String what, TableId table, long deadlineNanos, Attempt attempt) throws InsertFailure {
+        long backoff = backoffMs;
+        for (int n = 1; ; n++) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (left <= 0) {
+                throw new InsertFailure(what + " not confirmed within max.block.ms; handing control back to Connect "
+                        + "and trying again later", ErrorClass.TRANSIENT, -1, null);
+            }
             try {
-                if (ranges != null) {
-                    ranges.remember(new BufferKey(buffer.table(), buffer.partition()),
-                            new Range(buffer.firstOffset(), buffer.lastOffset()));
-                }
-                try (InsertResponse r = client.insert(table, buffer.plan().quotedColumns(),
-                        out -> buffer.bytes().writeTo(out), buffer.plan().format(), settings)
-                        .get(timeoutMs, TimeUnit.MILLISECONDS)) {
-                    metrics.inserted(buffer.table(), buffer.rows(), buffer.sizeBytes(), System.nanoTime() - start);
-                    return;
-                }
+                attempt.run(Math.min(timeoutMs, left));
+                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InsertFailure("interrupted while inserting into " + buffer.table(), ErrorClass.TRANSIENT,
-                        -1, e);
+                throw new InsertFailure("interrupted during " + what, ErrorClass.TRANSIENT, -1, e);
             } catch (Exception e) {
                 Throwable cause = ClickHouseErrors.unwrap(e);
                 ErrorClass kind = ClickHouseErrors.classify(cause);
                 int code = ClickHouseErrors.code(cause);
-                String what = "insert of " + buffer.rows() + " rows into " + buffer.table() + " from "
-                        + buffer.partition() + " offsets " + buffer.firstOffset() + ".." + buffer.lastOffset();
-                if (kind != ErrorClass.TRANSIENT || attempt >= maxAttempts) {
-                    metrics.insertFailed(buffer.table());
+                String reason = ClickHouseErrors.describe(cause);
+                left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+                if (kind != ErrorClass.TRANSIENT || n >= maxAttempts || left <= backoff) {
+                    if (kind != ErrorClass.DATA) {
+                        metrics.insertFailed(table);
+                    }
                     throw new InsertFailure(what + " failed (" + kind + (code >= 0 ? ", code " + code : "")
-                            + ", attempt " + attempt + "): " + cause.getMessage(), kind, code, cause);
+                            + ", attempt " + n + "): " + reason, kind, code, cause);
                 }
-                metrics.retried(buffer.table());
-                log.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, attempt, maxAttempts, backoff,
-                        cause.getMessage());
+                metrics.retried(table);
+                log.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, n, maxAttempts, backoff, reason);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new InsertFailure("interrupted", ErrorClass.TRANSIENT, -1, ie);
+                    throw new InsertFailure("interrupted during " + what, ErrorClass.TRANSIENT, -1, ie);
                 }
                 backoff = Math.min(backoffMaxMs, backoff * 2);
             }

@@ -6,6 +6,8 @@ public enum ErrorClass {
     TRANSIENT,
     /** The table no longer matches the column plan: refresh the plan and re-encode. */
     SCHEMA,
-    /** Anything else (bad credentials, bad data, missing database): stop with a clear error. */
+    /** The server refused values in the rows (a constraint, an unknown enum value, unparsable JSON, ...): split the block to find them. */
+    DATA,
+    /** Anything else (bad credentials, missing database): stop with a clear error. */
     PERMANENT
 }

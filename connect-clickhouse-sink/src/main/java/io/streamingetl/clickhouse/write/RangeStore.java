@@ -60,13 +60,13 @@ public final class RangeStore {
     }
 
     /** Records the intent to insert {@code range}; throws like any ClickHouse request. */
-    public void remember(BufferKey key, Range range) throws Exception {
+    public void remember(BufferKey key, Range range, long timeoutMs) throws Exception {
         String sql = "INSERT INTO " + table.quoted() + " (connector, topic, partition, db, tbl, first_offset, "
                 + "last_offset) VALUES (" + Sql.literal(connector) + ", " + Sql.literal(key.partition().topic()) + ", "
                 + key.partition().partition() + ", " + Sql.literal(key.table().database()) + ", "
                 + Sql.literal(key.table().table()) + ", " + range.first() + ", " + range.last() + ")";
         CommandSettings s = new CommandSettings();
         s.serverSetting("async_insert", "0");
-        client.execute(sql, s).get(2, TimeUnit.MINUTES).close();
+        client.execute(sql, s).get(timeoutMs, TimeUnit.MILLISECONDS).close();
     }
 }

@@ -165,7 +165,7 @@ public final class SinkBench {
             long t0 = System.nanoTime();
             // The worker's commit after the last poll; the flush interval is long, so force it like close() does.
             task.close(List.of(tp));
-            Map<TopicPartition, OffsetAndMetadata> c = task.preCommit(Map.of(tp, new OffsetAndMetadata(0)));
+            Map<TopicPartition, OffsetAndMetadata> c = task.preCommit(Map.of(tp, new OffsetAndMetadata(rows)));
             nanos += System.nanoTime() - t0;
             if (!c.isEmpty() && c.get(tp).offset() != rows) {
                 throw new IllegalStateException("committed " + c + " for " + rows + " rows");

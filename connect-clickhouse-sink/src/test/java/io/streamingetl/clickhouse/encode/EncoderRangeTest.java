@@ -51,6 +51,11 @@ class EncoderRangeTest {
         rejected("UInt32", 1L << 32, "4294967296 is out of range");
         assertArrayEquals(new byte[] {-1, -1, -1, -1}, encode("UInt32", 0xFFFF_FFFFL));
         rejected("UInt8", "256", "256 is out of range"); // schemaless text
+        // A negative long is not 2^64 - 1 in a UInt64 column (e.g. a _version past 2^63); a BigInteger carries the top bit.
+        rejected("UInt64", -1L, "-1 is out of range");
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, 127}, encode("UInt64", Long.MAX_VALUE));
+        assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1},
+                encode("UInt64", new java.math.BigInteger("18446744073709551615")));
     }
 
     @Test

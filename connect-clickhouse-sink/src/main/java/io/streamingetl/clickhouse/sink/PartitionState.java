@@ -1,0 +1,241 @@
+package io.streamingetl.clickhouse.sink;
+
+import io.streamingetl.clickhouse.buffer.TableBuffer;
+import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.write.Range;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Everything in flight for one topic partition: its buffers per table, the next offset it expects,
+ * the ranges remembered from before a restart, and what may be committed. The task only dispatches
+ * Connect's calls to it; all I/O happens in the task, on the buffers this class seals.
+ *
+ * <pre>
+ * A buffer's life
+ *   OPEN    rows are appended. A normal buffer is sealed when full (rows), too old, when the byte
+ *           budget needs room, when its column plan changes, or on close. A REPLAY buffer (it
+ *           re-cuts a range remembered from before a restart) is sealed only once the partition's
+ *           position has passed the end of that range: by its last offset, by any later record
+ *           of the partition, or by the consumer position Connect passes to preCommit.
+ *   SEALED  range and token fixed, no more rows. Inserted in seal order; a failed attempt leaves it
+ *           sealed and the next attempt sends the same rows with the same token, so an insert that
+ *           landed but was not confirmed is dropped by ClickHouse's deduplication.
+ *   (gone)  ClickHouse confirmed it: its range becomes the table's remembered range.
+ *
+ * A record at offset o for table T
+ *   o &lt; next                              redelivered (after a RetriableException): skip
+ *   replay buffers whose range ends &lt; o    sealed (the position passed them)
+ *   tombstone, bad record                  accounted: next = o + 1 (bad records go to the DLQ)
+ *   o &lt; remembered(T).first               inserted before the restart: skip, next = o + 1
+ *   otherwise                              appended to T's open buffer, next = o + 1; that buffer is
+ *                                          a replay buffer when o &le; remembered(T).last
+ * next advances before any insert is attempted, so a failure during the insert can never lead to
+ * the same record being appended twice.
+ *
+ * committable = the first offset of the oldest open or sealed buffer, else next.
+ * </pre>
+ */
+final class PartitionState {
+    private final TopicPartition partition;
+    private long next = -1;
+    private final Map<TableId, TableBuffer> open = new LinkedHashMap<>();
+    private final ArrayDeque<TableBuffer> sealed = new ArrayDeque<>();
+    /** The last range confirmed (or, after a restart, attempted) per table. */
+    private final Map<TableId, Range> remembered = new HashMap<>();
+    private boolean rangesLoaded;
+
+    PartitionState(TopicPartition partition) {
+        this.partition = partition;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    boolean rangesLoaded() {
+        return rangesLoaded;
+    }
+
+    void rangesLoaded(Map<TableId, Range> ranges) {
+        remembered.putAll(ranges);
+        rangesLoaded = true;
+    }
+
+    /** Whether {@code offset} was handled already: Connect redelivers a batch after a RetriableException. */
+    boolean redelivered(long offset) {
+        return next >= 0 && offset < next;
+    }
+
+    /**
+     * Everything below {@code position} has been seen (delivered, or dropped before put() by a
+     * transform or the converter): replay buffers whose range ends before it are sealed, and the
+     * expected offset moves up to it. Unknown after open or a rewind, it stays unknown: only a record
+     * sets it then.
+     */
+    void positionReached(long position) {
+        if (next >= 0 && position > next) {
+            next = position;
+        }
+        for (Iterator<TableBuffer> it = open.values().iterator(); it.hasNext(); ) {
+            TableBuffer b = it.next();
+            if (b.isReplay() && b.rangeLast() < position) {
+                it.remove();
+                seal(b);
+            }
+        }
+    }
+
+    /** The record at {@code offset} is taken care of (buffered, skipped or sent to the DLQ). */
+    void accounted(long offset) {
+        next = offset + 1;
+    }
+
+    /** A row of {@code table} at {@code offset} was inserted in a range before a restart. */
+    boolean insertedBefore(TableId table, long offset) {
+        Range r = remembered.get(table);
+        return r != null && offset < r.first();
+    }
+
+    /** The open buffer of {@code table}, or null. */
+    TableBuffer open(TableId table) {
+        return open.get(table);
+    }
+
+    /**
+     * A new open buffer for {@code table} whose first row is at {@code offset}: a replay buffer of the
+     * remembered range when that range covers the offset.
+     */
+    TableBuffer openNew(TableBuffer fresh, long offset) {
+        Range r = remembered.get(fresh.table());
+        if (r != null && offset <= r.last()) {
+            fresh.replaying(r.first(), r.last());
+        }
+        TableBuffer previous = open.put(fresh.table(), fresh);
+        if (previous != null) {
+            throw new IllegalStateException("two open buffers for " + fresh.table() + " " + partition);
+        }
+        return fresh;
+    }
+
+    /** After a row at {@code offset} went into {@code b}: a replay buffer ends at its range's last offset. */
+    void rowAdded(TableBuffer b, long offset) {
+        accounted(offset);
+        if (b.isReplay() && offset >= b.rangeLast()) {
+            seal(b.table());
+        }
+    }
+
+    /** Seals the open buffer of {@code table}, if any. */
+    void seal(TableId table) {
+        TableBuffer b = open.remove(table);
+        if (b != null) {
+            seal(b);
+        }
+    }
+
+    private void seal(TableBuffer b) {
+        if (b.isEmpty()) {
+            return;
+        }
+        b.seal();
+        sealed.addLast(b);
+    }
+
+    /** Seals every open buffer that {@code due} selects, except replay buffers, whose end is fixed. */
+    void sealWhere(Predicate<TableBuffer> due) {
+        List<TableId> tables = new ArrayList<>();
+        for (TableBuffer b : open.values()) {
+            if (!b.isReplay() && due.test(b)) {
+                tables.add(b.table());
+            }
+        }
+        tables.forEach(this::seal);
+    }
+
+    /** The oldest sealed buffer, the next to insert, or null. */
+    TableBuffer nextSealed() {
+        return sealed.peekFirst();
+    }
+
+    /** ClickHouse confirmed {@code b}, the head of the sealed queue. */
+    void inserted(TableBuffer b) {
+        if (sealed.pollFirst() != b) {
+            throw new IllegalStateException("inserted out of order: " + b.token());
+        }
+        remembered.put(b.table(), new Range(b.rangeFirst(), b.rangeLast()));
+    }
+
+    /** The first offset not yet in ClickHouse, or null when nothing was seen since open. */
+    Long committable() {
+        long min = Long.MAX_VALUE;
+        for (TableBuffer b : sealed) {
+            min = Math.min(min, b.firstOffset());
+        }
+        for (TableBuffer b : open.values()) {
+            if (!b.isEmpty()) {
+                min = Math.min(min, b.firstOffset());
+            }
+        }
+        if (min != Long.MAX_VALUE) {
+            return min;
+        }
+        return next >= 0 ? next : null;
+    }
+
+    /** Whether {@code table} has a buffer here (open or sealed). */
+    boolean feeds(TableId table) {
+        if (open.containsKey(table)) {
+            return true;
+        }
+        for (TableBuffer b : sealed) {
+            if (b.table().equals(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every buffer, sealed ones first. */
+    Collection<TableBuffer> buffers() {
+        List<TableBuffer> all = new ArrayList<>(sealed);
+        all.addAll(open.values());
+        return all;
+    }
+
+    /**
+     * Forgets every buffer and the expected offset: the partition is sought back to
+     * {@link #committable()} and its records come again. Returns the dropped buffers.
+     */
+    Collection<TableBuffer> rewind() {
+        Collection<TableBuffer> dropped = buffers();
+        open.clear();
+        sealed.clear();
+        next = -1;
+        return dropped;
+    }
+
+    /** Seals every open buffer that is not a replay buffer waiting for the rest of its range. */
+    void sealForClose() {
+        sealWhere(b -> true);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(partition + " next=" + next + " remembered=" + remembered);
+        for (TableBuffer buf : buffers()) {
+            b.append(" [").append(buf.table()).append(buf.isSealed() ? " sealed" : " open").append(buf.isReplay() ? " replay " + buf.rangeFirst() + "-" + buf.rangeLast() : "")
+                    .append(" rows ").append(buf.firstOffset()).append("..").append(buf.lastOffset()).append(']');
+        }
+        return b.toString();
+    }
+}
