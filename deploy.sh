@@ -7,24 +7,29 @@
 #   --no-build             use the plugin archives and jars as they are built (no mvn run)
 #   --avro                 local mode with change events as Avro through a schema registry
 #                          (Apicurio Registry on REGISTRY_PORT=8081; the Docker stack is always Avro)
+#   --reset-configs        local mode: apply connector-configs/ again even to connectors whose file
+#                          did not change (a redeploy otherwise keeps changes made through REST)
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
 # CLICKHOUSE_TCP_PORT=9000. State lives under .local-stack/ (STREAMINGETL_HOME). Running it again
-# starts whatever is not running and keeps the data.
+# starts whatever is not running (after a crash or kill -9 of any component too) and keeps the
+# data, the offsets and connector changes made through the REST API.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode=auto
 build=yes
 avro=()
+reset=()
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
     --no-build) build=no ;;
     --docker) mode=docker ;;
     --avro) avro=(--avro) ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --reset-configs) reset=(--reset-configs) ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +49,7 @@ case "$mode" in
   local)
     scripts/ensure-tools.sh
     if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
-    exec scripts/local-stack.sh up "${avro[@]}"
+    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}"
     ;;
   docker)
     if ! docker_answers; then

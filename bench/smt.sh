@@ -10,6 +10,9 @@ CP_FILE="$MODULE/target/bench.classpath"
 
 # Compile main + test sources (JMH code lives in test sources: it never reaches the plugin) and
 # write the test classpath. Maven builds are serialised machine-wide through the lock.
+# -am install first: on a fresh clone the module's test dependencies (local-stack) are not yet in
+# the local Maven repository (./run-tests.sh only verifies).
+flock "$LOCK" mvn -B -q -pl "$MODULE" -am install -DskipTests
 flock "$LOCK" mvn -B -q -pl "$MODULE" test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 

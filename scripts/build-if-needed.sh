@@ -2,7 +2,8 @@
 # Builds the plugin archives and the local stack unless an up-to-date build is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stamp=.local-stack/build.stamp
+# In target/: ./terminate.sh --purge empties .local-stack/ and must not force a rebuild; mvn clean does.
+stamp=local-stack/target/build.stamp
 mkdir -p .local-stack
 if [ -f "$stamp" ] && [ -f local-stack/target/local-stack.jar ] && [ -d packaging/target/plugins ] \
    && [ -f enrichment-streams/target/enrichment-streams.jar ] \

@@ -58,6 +58,25 @@ create_ksql_topics() {
   echo "  ksqlDB topics created compacted"
 }
 
+# ksqlDB's source streams take their columns from the registry subjects of the change topics,
+# which exist only once the source has written its first (snapshot) records: wait for them, or
+# ksqlDB rejects the whole script.
+registry=http://127.0.0.1:8081
+wait_for_subjects() {
+  local deadline=$((SECONDS + 300)) subject
+  for subject in dbserver.streaming_etl_db.person-value dbserver.streaming_etl_db.address-value \
+                 dbserver.streaming_etl_db.geo-value; do
+    until curl -fsS "$registry/subjects" 2>/dev/null | grep -q "\"$subject\""; do
+      if [ $SECONDS -gt $deadline ]; then
+        echo "timed out waiting for registry subject $subject; check the source: curl $connect/connectors" >&2
+        exit 1
+      fi
+      sleep 2
+    done
+  done
+  echo "  registry subjects of the change topics present"
+}
+
 apply_ksql() {
   local file=$1
   python3 - "$file" "$ksqldb" <<'PY'
@@ -108,6 +127,7 @@ case "${1:-up}" in
     register connector-configs/source/mysql-source.json
     for sink in connector-configs/sink/*.json; do register "$sink"; done
     create_ksql_topics
+    wait_for_subjects
     for ksql in connector-configs/ksql/*.sql; do [ -f "$ksql" ] && apply_ksql "$ksql"; done
     create_clickhouse_views
     cat <<TABLE

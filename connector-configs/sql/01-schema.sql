@@ -40,3 +40,13 @@ CREATE TABLE IF NOT EXISTS streaming_etl_db.geo (
     UNIQUE KEY uq_geo_address (address_id),
     CONSTRAINT fk_geo_address FOREIGN KEY (address_id) REFERENCES streaming_etl_db.address (id)
 ) ENGINE = InnoDB;
+
+-- Debezium's signal table: an INSERT here asks the connector for an incremental snapshot of a
+-- table (scripts/snapshot-table.sh), e.g. one that existed before it was captured. Debezium also
+-- writes its snapshot window markers here. The sink does not copy it to ClickHouse.
+CREATE TABLE IF NOT EXISTS streaming_etl_db.dbz_signal (
+    id   VARCHAR(42)   NOT NULL,
+    type VARCHAR(32)   NOT NULL,
+    data VARCHAR(2048) NULL,
+    PRIMARY KEY (id)
+) ENGINE = InnoDB;

@@ -6,5 +6,7 @@ GRANT ALL PRIVILEGES ON streaming_etl_db.* TO 'streaming_etl'@'%';
 
 CREATE USER IF NOT EXISTS 'debezium'@'%' IDENTIFIED BY 'dbz';
 GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'debezium'@'%';
+-- Incremental snapshots: Debezium writes its window markers into the signal table.
+GRANT INSERT, UPDATE, DELETE ON streaming_etl_db.dbz_signal TO 'debezium'@'%';
 
 FLUSH PRIVILEGES;

@@ -120,7 +120,10 @@ public final class EnrichmentApp implements AutoCloseable {
     @Override
     public void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group: otherwise the next start (./terminate.sh then ./deploy.sh) sits in
+            // REBALANCING until the old member's session times out (45 s by default).
+            streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 

@@ -187,8 +187,13 @@ class DockerStackStaticTest {
         assertTrue(script.contains("grep -ho \"KAFKA_TOPIC = 'streaming_etl") && script.contains("connector-configs/ksql/*.sql"),
                 "the topic list comes from the statements themselves");
         int create = script.indexOf("    create_ksql_topics\n");
+        int subjects = script.indexOf("    wait_for_subjects\n", create);
         int apply = script.indexOf("apply_ksql \"$ksql\"", create);
-        assertTrue(create > 0 && apply > create, "create_ksql_topics runs before the statements");
+        assertTrue(create > 0 && subjects > create && apply > subjects,
+                "topics are created and the registry subjects awaited before the statements");
+        for (String table : List.of("person", "address", "geo")) {
+            assertTrue(script.contains("dbserver.streaming_etl_db." + table + "-value"), "waits for the " + table + " subject");
+        }
         String aggregate = Files.readString(root.resolve("connector-configs/ksql/02-people-per-city.sql"));
         assertTrue(aggregate.contains("TIMESTAMP = '_version'") && aggregate.contains("`_version` := ROWTIME")
                 && !aggregate.contains("ROWOFFSET)"), "the aggregate's version comes from the binlog versions");

@@ -8,7 +8,11 @@ import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import io.streamingetl.localstack.kafka.ConnectRest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same rows in ClickHouse, then {@code ./terminate.sh}. Ports are free ones passed through the
  * documented environment variables, so the test never collides with a stack a developer runs.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDeployEndToEndTest {
     private static final Path ROOT = StackLayout.repoRoot();
     private static final Map<String, String> ENV = new LinkedHashMap<>();
@@ -102,6 +107,7 @@ class LocalDeployEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void changesInMariaDbArriveInClickHouseRowForRow() throws Exception {
         ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
                 Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
@@ -147,6 +153,84 @@ class LocalDeployEndToEndTest {
             assertEqualEventually(db, clickHouse, "after the workload");
             measureLatency(db, clickHouse);
         }
+    }
+
+    /**
+     * What a user does next: ./deploy.sh again while everything runs (nothing restarts, a connector
+     * change made through REST stays), then kill -9 of the worker and ClickHouse and ./deploy.sh
+     * once more: both come back, keeping data and offsets, and changes flow again.
+     */
+    @Test
+    @Order(2)
+    void redeployKeepsWhatRunsAndRecoversWhatWasKilled() throws Exception {
+        ConnectRest rest = new ConnectRest("http://127.0.0.1:" + ENV.get("CONNECT_PORT"));
+        var config = rest.get("/connectors/clickhouse-sink/config").requireSuccess("read the sink config").body();
+        Map<String, String> changed = new LinkedHashMap<>();
+        config.fields().forEachRemaining(e -> changed.put(e.getKey(), e.getValue().asText()));
+        changed.put("buffer.flush.interval.ms", "1500");
+        rest.putConnector("clickhouse-sink", changed);
+
+        long t0 = System.nanoTime();
+        String again = run("deploy-again", "./deploy.sh", "--local", "--no-build");
+        System.out.printf("second deploy while everything runs: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        for (String component : List.of("mariadb", "clickhouse", "kafka", "connect", "enrichment")) {
+            assertTrue(again.matches("(?s).*\\b" + component + " +already running \\(pid \\d+\\).*"), component + ":\n" + again);
+        }
+        assertTrue(again.contains("connector clickhouse-sink kept as it runs"), again);
+        assertEquals("1500", rest.get("/connectors/clickhouse-sink/config").body().path("buffer.flush.interval.ms").asText(),
+                "a change made through REST survives a redeploy");
+
+        for (String component : List.of("connect", "clickhouse")) {
+            long pid = Long.parseLong(Files.readString(home.resolve("home/run/" + component + ".pid")).strip().split("\\s+")[0]);
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            Wait.until(component + " (pid " + pid + ") gone", Duration.ofSeconds(30),
+                    () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        }
+        t0 = System.nanoTime();
+        String recovered = run("deploy-after-kill", "./deploy.sh", "--local", "--no-build");
+        System.out.printf("deploy after kill -9 of the worker and ClickHouse: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertTrue(recovered.matches("(?s).*\\bconnect +starting.*") && recovered.matches("(?s).*\\bclickhouse +starting.*"),
+                recovered);
+        assertTrue(recovered.matches("(?s).*\\bkafka +already running.*"), recovered);
+        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
+                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
+        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
+                + "/streaming_etl_db", "streaming_etl", "streaming_etl"); Statement s = db.createStatement()) {
+            s.execute("UPDATE person SET last_name = 'after-recovery' WHERE id = 1");
+            assertEqualEventually(db, clickHouse, "after the recovery");
+        }
+    }
+
+    /**
+     * A table created later is captured (the source takes the whole database) and the sink follows
+     * it; the documented snapshot command re-reads a table's existing rows; Kafka's own tools answer.
+     */
+    @Test
+    @Order(3)
+    void aNewTableArrivesWithItsRowsAndTheKafkaToolsWork() throws Exception {
+        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
+                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
+        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
+                + "/streaming_etl_db", "streaming_etl", "streaming_etl"); Statement s = db.createStatement()) {
+            s.execute("CREATE TABLE inventory (sku VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)");
+            for (int i = 0; i < 30; i++) {
+                s.execute("INSERT INTO inventory VALUES ('sku-" + i + "', " + i + ")");
+            }
+        }
+        Wait.until("inventory in ClickHouse", Duration.ofSeconds(90), () ->
+                "1".equals(clickHouse.query("EXISTS TABLE streaming_etl_db.inventory").strip())
+                        && "30\t435\n".equals(clickHouse.query("SELECT count(), sum(qty) FROM streaming_etl_db.inventory FINAL WHERE _deleted = 0")));
+        String snapshot = run("snapshot-table", "scripts/snapshot-table.sh", "inventory");
+        assertTrue(snapshot.contains("Incremental snapshot requested"), snapshot);
+        Wait.until("the snapshot's reads of inventory in ClickHouse", Duration.ofSeconds(90), () ->
+                "30\n".equals(clickHouse.query("SELECT uniqExact(sku) FROM streaming_etl_db.inventory WHERE _op = 'r'")));
+        assertEquals("0\n", clickHouse.query("EXISTS TABLE streaming_etl_db.dbz_signal"), "the signal table stays out");
+
+        String topics = run("kafka-topics", "scripts/kafka.sh", "topics", "--list");
+        assertTrue(topics.contains("dbserver.streaming_etl_db.inventory") && topics.contains("dbserver.streaming_etl_db.person"), topics);
+        String groups = run("kafka-consumer-groups", "scripts/kafka.sh", "consumer-groups", "--describe", "--group",
+                "connect-clickhouse-sink");
+        assertTrue(groups.contains("dbserver.streaming_etl_db.person") && groups.contains("LAG"), groups);
     }
 
     /** Commit -> visible in ClickHouse, for single-row updates spread over a few seconds. */
@@ -232,8 +316,8 @@ class LocalDeployEndToEndTest {
         Path run = home.resolve("home/run");
         if (Files.isDirectory(run)) {
             try (var files = Files.list(run)) {
-                for (Path f : files.toList()) {
-                    pids.add(Long.parseLong(Files.readString(f).strip()));
+                for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    pids.add(Long.parseLong(Files.readString(f).strip().split("\\s+")[0])); // "pid start-millis"
                 }
             }
         }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -57,11 +58,11 @@ public final class LocalStackCli {
         LocalStackCli cli = new LocalStackCli(StackLayout.repoRoot());
         try {
             switch (command) {
-                case "up" -> cli.up(List.of(args).contains("--avro"));
+                case "up" -> cli.up(List.of(args).contains("--avro"), List.of(args).contains("--reset-configs"));
                 case "down" -> cli.down(List.of(args).contains("--purge"));
                 case "status" -> cli.printStatus();
                 default -> {
-                    System.err.println("usage: LocalStackCli up | down [--purge] | status");
+                    System.err.println("usage: LocalStackCli up [--avro] [--reset-configs] | down [--purge] | status");
                     System.exit(2);
                 }
             }
@@ -73,14 +74,14 @@ public final class LocalStackCli {
     }
 
     void up() {
-        up(false);
+        up(false, false);
     }
 
     /**
      * @param avro change events as Avro (Apicurio's converter, Confluent wire format) through a
      *             local schema registry; remembered in the state, so a later plain {@code up} keeps it
      */
-    void up(boolean avro) {
+    void up(boolean avro, boolean resetConfigs) {
         Path avroMarker = layout.pidFile("registry").resolveSibling("avro-mode");
         if (avro) {
             StackHome.createDirectories(avroMarker.getParent());
@@ -94,19 +95,19 @@ public final class LocalStackCli {
         OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "") + ": state under "
                 + layout.root());
         if (avro) {
-            ensure("registry", "quarkus-run.jar", LocalPorts.registry(), this::startRegistry);
+            ensure("registry", LocalPorts.registry(), this::startRegistry);
         }
-        ensure("mariadb", "mariadbd", ports.mariaDb(), this::startMariaDb);
-        ensure("clickhouse", "chdb-server", ports.clickHouseHttp(), this::startClickHouse);
-        ensure("kafka", "Launch kafka", ports.kafka(), this::startKafka);
-        ensure("connect", "Launch connect", ports.connect(), this::startConnect);
+        ensure("mariadb", ports.mariaDb(), this::startMariaDb);
+        ensure("clickhouse", ports.clickHouseHttp(), this::startClickHouse);
+        ensure("kafka", ports.kafka(), this::startKafka);
+        ensure("connect", ports.connect(), this::startConnect);
         Pipeline pipeline = new Pipeline(repoRoot, ports, OUT);
         if (avro) {
             pipeline.withCdcConverters(RegistryServer.avroConverterConfig(registry().apiV2Url()));
         }
         pipeline.prepareSource(mariaDb());
         pipeline.prepareClickHouse(clickHouse());
-        pipeline.registerConnectors(connectRest());
+        pipeline.registerConnectors(connectRest(), layout.root().resolve("connectors"), resetConfigs);
         if (!avro) {
             ensureEnrichment();
         }
@@ -122,10 +123,11 @@ public final class LocalStackCli {
     }
 
     /** Starts a component unless its recorded process is alive; a foreign process on the port is an error. */
-    private void ensure(String name, String marker, int port, Supplier<ManagedProcess> start) {
+    private void ensure(String name, int port, Supplier<ManagedProcess> start) {
         PidFile pid = new PidFile(layout.pidFile(name));
-        if (pid.live(marker).isPresent()) {
-            OUT.printf("  %-10s already running (pid %d)%n", name, pid.live(marker).get().pid());
+        Optional<ProcessHandle> running = pid.live();
+        if (running.isPresent()) {
+            OUT.printf("  %-10s already running (pid %d)%n", name, running.get().pid());
             return;
         }
         Ports.requireFree(port, name);
@@ -140,9 +142,9 @@ public final class LocalStackCli {
     /** The Kafka Streams enrichment app (no port of its own): started unless its recorded JVM is alive. */
     private void ensureEnrichment() {
         PidFile pid = new PidFile(layout.pidFile("enrichment"));
-        if (pid.live(EnrichmentProcess.MAIN_CLASS).isPresent()) {
-            OUT.printf("  %-10s already running (pid %d)%n", "enrichment", pid.live(EnrichmentProcess.MAIN_CLASS)
-                    .get().pid());
+        Optional<ProcessHandle> running = pid.live();
+        if (running.isPresent()) {
+            OUT.printf("  %-10s already running (pid %d)%n", "enrichment", running.get().pid());
             return;
         }
         OUT.printf("  %-10s starting (Kafka Streams, %s) ...%n", "enrichment", EnrichmentProcess.MAIN_CLASS);
@@ -205,7 +207,7 @@ public final class LocalStackCli {
         // Reverse order: the worker commits offsets to Kafka while it stops.
         for (String name : List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb", "registry")) {
             PidFile pid = new PidFile(layout.pidFile(name));
-            pid.live("").ifPresentOrElse(p -> {
+            pid.live().ifPresentOrElse(p -> {
                 OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
                 ManagedProcess.stop(p, Duration.ofSeconds(30));
             }, () -> OUT.printf("  %-10s not running%n", name));
@@ -219,20 +221,23 @@ public final class LocalStackCli {
 
     void printStatus() {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"COMPONENT", "ADDRESS", "HEALTH"});
+        rows.add(new String[] {"COMPONENT", "ADDRESS", "PID", "HEALTH"});
         rows.add(new String[] {"MariaDB", "127.0.0.1:" + ports.mariaDb() + " (db streaming_etl_db, user streaming_etl)",
-                health(Ports.isListening(ports.mariaDb()))});
-        rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), health(Ports.isListening(ports.kafka()))});
-        rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(),
+                pidOf("mariadb"), health(Ports.isListening(ports.mariaDb()))});
+        rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), pidOf("kafka"), health(Ports.isListening(ports.kafka()))});
+        rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(), pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().isReady())});
         rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
-                + ports.clickHouseTcp() + ")", health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+                + ports.clickHouseTcp() + ")", pidOf("clickhouse"),
+                health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        boolean avro = Files.exists(layout.pidFile("registry").resolveSibling("avro-mode"));
         rows.add(new String[] {"Enrichment (Kafka Streams)", "streaming_etl.person_enriched, streaming_etl.people_per_city",
-                health(new PidFile(layout.pidFile("enrichment")).live(EnrichmentProcess.MAIN_CLASS).isPresent())});
-        if (new PidFile(layout.pidFile("registry")).live("quarkus-run.jar").isPresent()) {
+                pidOf("enrichment"), avro ? "not used in Avro mode (it reads JSON change events)"
+                : health(new PidFile(layout.pidFile("enrichment")).live().isPresent())});
+        if (new PidFile(layout.pidFile("registry")).live().isPresent()) {
             RegistryServer registry = registry();
             rows.add(new String[] {"Schema registry (Apicurio)", registry.url() + " (Confluent API "
-                    + registry.ccompatUrl() + ")", health(registry.isReady())});
+                    + registry.ccompatUrl() + ")", pidOf("registry"), health(registry.isReady())});
         }
         if (Ports.isListening(ports.connect())) {
             for (String name : Pipeline.connectorNames(repoRoot)) {
@@ -241,17 +246,26 @@ public final class LocalStackCli {
                         ? status.body().path("connector").path("state").asText() + ", tasks "
                         + status.body().path("tasks").findValuesAsText("state")
                         : "not registered";
-                rows.add(new String[] {"connector", name, state});
+                rows.add(new String[] {"connector", name, "", state});
             }
         }
         OUT.println();
-        int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
-        int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        int[] widths = new int[3];
         for (String[] r : rows) {
-            OUT.printf("%-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        for (String[] r : rows) {
+            OUT.printf("%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s%n", r[0], r[1], r[2], r[3]);
         }
         OUT.println();
         OUT.println("Data and logs (*.log): " + layout.root().resolve("data"));
+    }
+
+    /** The component's pid while its recorded process lives, else "-". */
+    private String pidOf(String component) {
+        return new PidFile(layout.pidFile(component)).live().map(p -> String.valueOf(p.pid())).orElse("-");
     }
 
     private static String health(boolean ok) {

@@ -1,5 +1,6 @@
 package io.streamingetl.localstack.cli;
 
+import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectRest;
@@ -76,7 +77,12 @@ final class Pipeline {
         clickHouse.query("CREATE DATABASE IF NOT EXISTS " + DATABASE);
     }
 
-    void registerConnectors(ConnectRest rest) {
+    /**
+     * Registers the connectors from connector-configs/. A connector that already runs is updated only
+     * when its file changed since the last deploy (or with {@code resetConfigs}), so changes made
+     * through the REST API survive a redeploy; {@code appliedConfigs} remembers what was applied.
+     */
+    void registerConnectors(ConnectRest rest, Path appliedConfigs, boolean resetConfigs) {
         ConnectorConfig source = ConnectorConfig.load(repoRoot, SOURCE_CONFIG)
                 .with("database.hostname", "127.0.0.1")
                 .with("database.port", String.valueOf(ports.mariaDb()))
@@ -89,12 +95,60 @@ final class Pipeline {
         }
         ConnectorConfig enrichedSink = ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
-        for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
-            rest.putConnector(connector.name(), connector.config());
-            out.println("  connector " + connector.name() + " registered");
+        List<ConnectorConfig> connectors = List.of(source, sink, enrichedSink);
+        if (!cdcConverters.isEmpty()) {
+            // The Kafka Streams enrichment reads JSON change events: in Avro mode nothing feeds this sink.
+            connectors = List.of(source, sink);
+            out.println("  connector " + enrichedSink.name() + " not registered: the enrichment does not run in Avro mode");
         }
-        for (ConnectorConfig connector : List.of(source, sink, enrichedSink)) {
+        for (ConnectorConfig connector : connectors) {
+            apply(rest, connector, appliedConfigs, resetConfigs);
+        }
+        for (ConnectorConfig connector : connectors) {
             rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120), 3);
+        }
+    }
+
+    private void apply(ConnectRest rest, ConnectorConfig connector, Path appliedConfigs, boolean reset) {
+        Path applied = StackHome.createDirectories(appliedConfigs).resolve(connector.name() + ".sha256");
+        String hash = sha256(new java.util.TreeMap<>(connector.config()).toString());
+        boolean exists = rest.get("/connectors/" + java.net.URLEncoder.encode(connector.name(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")).status() == 200;
+        String last = readQuietly(applied);
+        if (exists && !reset && hash.equals(last)) {
+            out.println("  connector " + connector.name() + " kept as it runs (its file is unchanged since the last "
+                    + "deploy; changes made through the REST API stay; --reset-configs applies the file again)");
+            return;
+        }
+        rest.putConnector(connector.name(), connector.config());
+        writeQuietly(applied, hash);
+        out.println("  connector " + connector.name() + (!exists ? " registered"
+                : reset ? " reset to its file (--reset-configs)"
+                : " updated: its file changed since the last deploy"));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file).strip() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static void writeQuietly(Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
