@@ -37,6 +37,10 @@ public final class EnrichmentApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // Rows reach ClickHouse within about a second; the record caches still collapse bursts per key.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        // Static membership: one app instance per application id here, so after a kill -9 the
+        // restarted instance takes its place at once instead of waiting out the old session.
+        props.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                applicationId + "-1");
     }
 
     public static void main(String[] args) throws InterruptedException {
