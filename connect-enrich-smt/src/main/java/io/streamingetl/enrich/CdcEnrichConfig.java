@@ -98,7 +98,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         def.define(COLLECTIONS, Type.STRING, "keep", enumValidator(CollectionMode.values()), Importance.LOW,
                 "Arrays and maps: 'keep' as Connect ARRAY/MAP, or 'json' to render them as a JSON string.",
                 GROUP_FLATTEN, ++order, Width.SHORT, "Arrays and maps");
-        def.define(SCHEMA_CACHE_SIZE, Type.INT, 1024, ConfigDef.Range.between(16, 1_000_000), Importance.LOW,
+        def.define(SCHEMA_CACHE_SIZE, Type.INT, 1024, ParsedOnly.of(ConfigDef.Range.between(16, 1_000_000)), Importance.LOW,
                 "How many input schemas keep their precomputed flatten plan (LRU). A task sees one schema per "
                         + "table and schema version; keep it above that number or plans are rebuilt.",
                 GROUP_FLATTEN, ++order, Width.SHORT, "Schema cache size");

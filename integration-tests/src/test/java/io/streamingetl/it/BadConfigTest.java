@@ -117,6 +117,21 @@ class BadConfigTest {
         assertFalse(rest.get("/connectors").body().toString().contains("cfg-bad"), "nothing was created");
     }
 
+    /** A value of the wrong type is one clear message, not also "Invalid value null ... must be non-null". */
+    @Test
+    void aWrongTypedOptionGetsOneMessage() {
+        for (Map.Entry<String, String> bad : Map.of("buffer.max.rows", "many", "max.block.ms", "soon",
+                "transforms.enrich.schema.cache.size", "lots").entrySet()) {
+            Map<String, String> config = new LinkedHashMap<>(with(good, "name", "cfg-typed"));
+            config.put(bad.getKey(), bad.getValue());
+            JsonNode result = stack.connect().rest().validate(PluginClasses.SINK, config).requireSuccess("validate").body();
+            List<String> messages = errors(result).getOrDefault(bad.getKey(), List.of());
+            System.out.println("wrong type " + bad + " -> " + messages);
+            assertEquals(1, messages.size(), bad + ": " + messages);
+            assertTrue(messages.get(0).contains(bad.getValue()), messages.toString());
+        }
+    }
+
     private static Map<String, List<String>> errors(JsonNode result) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
         for (JsonNode config : result.path("configs")) {

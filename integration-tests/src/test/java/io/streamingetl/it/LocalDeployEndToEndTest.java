@@ -109,10 +109,8 @@ class LocalDeployEndToEndTest {
     @Test
     @Order(1)
     void changesInMariaDbArriveInClickHouseRowForRow() throws Exception {
-        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
-                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
-        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
-                + "/streaming_etl_db", "streaming_etl", "streaming_etl")) {
+        ClickHouseServer clickHouse = deployedClickHouse();
+        try (Connection db = sourceDatabase()) {
             assertEqualEventually(db, clickHouse, "after the snapshot");
             try (Statement s = db.createStatement()) {
                 // Inserts and a multi-row transaction.
@@ -192,10 +190,8 @@ class LocalDeployEndToEndTest {
         assertTrue(recovered.matches("(?s).*\\bconnect +starting.*") && recovered.matches("(?s).*\\bclickhouse +starting.*"),
                 recovered);
         assertTrue(recovered.matches("(?s).*\\bkafka +already running.*"), recovered);
-        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
-                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
-        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
-                + "/streaming_etl_db", "streaming_etl", "streaming_etl"); Statement s = db.createStatement()) {
+        ClickHouseServer clickHouse = deployedClickHouse();
+        try (Connection db = sourceDatabase(); Statement s = db.createStatement()) {
             s.execute("UPDATE person SET last_name = 'after-recovery' WHERE id = 1");
             assertEqualEventually(db, clickHouse, "after the recovery");
         }
@@ -208,10 +204,8 @@ class LocalDeployEndToEndTest {
     @Test
     @Order(3)
     void aNewTableArrivesWithItsRowsAndTheKafkaToolsWork() throws Exception {
-        ClickHouseServer clickHouse = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
-                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
-        try (Connection db = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT")
-                + "/streaming_etl_db", "streaming_etl", "streaming_etl"); Statement s = db.createStatement()) {
+        ClickHouseServer clickHouse = deployedClickHouse();
+        try (Connection db = sourceDatabase(); Statement s = db.createStatement()) {
             s.execute("CREATE TABLE inventory (sku VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)");
             for (int i = 0; i < 30; i++) {
                 s.execute("INSERT INTO inventory VALUES ('sku-" + i + "', " + i + ")");
@@ -231,6 +225,18 @@ class LocalDeployEndToEndTest {
         String groups = run("kafka-consumer-groups", "scripts/kafka.sh", "consumer-groups", "--describe", "--group",
                 "connect-clickhouse-sink");
         assertTrue(groups.contains("dbserver.streaming_etl_db.person") && groups.contains("LAG"), groups);
+    }
+
+    /** A handle on the ClickHouse that deploy.sh started (queries only; it is not ours to stop). */
+    private static ClickHouseServer deployedClickHouse() {
+        return new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_HTTP_PORT")),
+                Integer.parseInt(ENV.get("CLICKHOUSE_TCP_PORT")), Lifetime.DETACHED, null);
+    }
+
+    /** The source database as the demo user. */
+    private static Connection sourceDatabase() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + ENV.get("MARIADB_PORT") + "/streaming_etl_db",
+                "streaming_etl", "streaming_etl");
     }
 
     /** Commit -> visible in ClickHouse, for single-row updates spread over a few seconds. */

@@ -92,9 +92,9 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(SSL_ROOT_CERT, Type.STRING, "", Importance.LOW,
                 "Path to a PEM root certificate to trust for https URLs (empty: the JVM's trust store).",
                 GROUP_CONNECTION, ++o, Width.LONG, "TLS root certificate");
-        d.define(CONNECT_TIMEOUT_MS, Type.INT, 5_000, ConfigDef.Range.atLeast(100), Importance.LOW,
+        d.define(CONNECT_TIMEOUT_MS, Type.INT, 5_000, ParsedOnly.of(ConfigDef.Range.atLeast(100)), Importance.LOW,
                 "TCP connect timeout.", GROUP_CONNECTION, ++o, Width.SHORT, "Connect timeout (ms)");
-        d.define(SOCKET_TIMEOUT_MS, Type.INT, 120_000, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+        d.define(SOCKET_TIMEOUT_MS, Type.INT, 120_000, ParsedOnly.of(ConfigDef.Range.atLeast(1_000)), Importance.LOW,
                 "Socket read timeout of one request (an insert of a full buffer included).",
                 GROUP_CONNECTION, ++o, Width.SHORT, "Socket timeout (ms)");
         d.define(COMPRESS, Type.BOOLEAN, false, Importance.LOW,
@@ -134,10 +134,10 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(CLUSTER, Type.STRING, "", Importance.MEDIUM,
                 "Cluster name: DDL runs ON CLUSTER and created tables use Replicated* engines.",
                 GROUP_TABLES, ++o, Width.MEDIUM, "Cluster");
-        d.define(DEDUP_WINDOW, Type.INT, 1000, ConfigDef.Range.atLeast(0), Importance.LOW,
+        d.define(DEDUP_WINDOW, Type.INT, 1000, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "non_replicated_deduplication_window of created MergeTree tables (inserts remembered for token dedup).",
                 GROUP_TABLES, ++o, Width.SHORT, "Dedup window");
-        d.define(CLEANUP_AFTER_SECONDS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+        d.define(CLEANUP_AFTER_SECONDS, Type.INT, 0, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "CDC tables the sink creates: remove rows whose newest version is a delete physically, by "
                         + "ClickHouse's cleanup merges, once a partition has had no insert for this many seconds "
                         + "(allow_experimental_replacing_merge_with_cleanup, min_age_to_force_merge_seconds). "
@@ -168,29 +168,29 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 GROUP_CDC, ++o, Width.SHORT, "Delete flag field");
 
         o = 0;
-        d.define(BUFFER_MAX_ROWS, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+        d.define(BUFFER_MAX_ROWS, Type.INT, 100_000, ParsedOnly.of(ConfigDef.Range.atLeast(1)), Importance.MEDIUM,
                 "Rows per table (and topic partition) that trigger an insert.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Max rows per insert");
-        d.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+        d.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ParsedOnly.of(ConfigDef.Range.atLeast(1024)), Importance.MEDIUM,
                 "Encoded bytes buffered by the task across all tables; reaching it flushes. Bounds the heap "
                         + "the buffers use.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Max buffered bytes");
-        d.define(BUFFER_FLUSH_INTERVAL_MS, Type.LONG, 5_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        d.define(BUFFER_FLUSH_INTERVAL_MS, Type.LONG, 5_000L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.MEDIUM,
                 "A buffer older than this is inserted at the next put/preCommit.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Flush interval (ms)");
 
         o = 0;
-        d.define(RETRY_MAX_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+        d.define(RETRY_MAX_ATTEMPTS, Type.INT, 3, ParsedOnly.of(ConfigDef.Range.atLeast(1)), Importance.LOW,
                 "Attempts of one insert inside one put() before the task pauses with a RetriableException "
                         + "(buffer kept, offsets not committed; Connect calls put again later).",
                 GROUP_ERRORS, ++o, Width.SHORT, "Attempts per call");
-        d.define(RETRY_BACKOFF_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(0), Importance.LOW,
+        d.define(RETRY_BACKOFF_MS, Type.LONG, 200L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "First backoff between attempts; doubles up to retry.backoff.max.ms.",
                 GROUP_ERRORS, ++o, Width.SHORT, "Backoff (ms)");
-        d.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+        d.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "Largest backoff, also the pause asked from Connect when ClickHouse is unavailable.",
                 GROUP_ERRORS, ++o, Width.SHORT, "Max backoff (ms)");
-        d.define(MAX_BLOCK_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+        d.define(MAX_BLOCK_MS, Type.LONG, 60_000L, ParsedOnly.of(ConfigDef.Range.atLeast(1_000)), Importance.LOW,
                 "Longest one put(), preCommit() or close() waits on ClickHouse, all attempts and backoffs together. "
                         + "Past it the task hands control back to Connect (context.timeout) and carries on from where "
                         + "it stopped on the next call. Must stay below the consumer's max.poll.interval.ms "

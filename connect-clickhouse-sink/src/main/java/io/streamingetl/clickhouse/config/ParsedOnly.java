@@ -1,0 +1,32 @@
+package io.streamingetl.clickhouse.config;
+
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * Runs a validator only on values that parsed. ConfigDef validates a value that failed to parse as
+ * null, so a Range would add "Invalid value null ... must be non-null" to the parse error, two
+ * messages for one mistake; missing required options are reported by ConfigDef itself.
+ */
+final class ParsedOnly implements ConfigDef.Validator {
+    private final ConfigDef.Validator validator;
+
+    private ParsedOnly(ConfigDef.Validator validator) {
+        this.validator = validator;
+    }
+
+    static ConfigDef.Validator of(ConfigDef.Validator validator) {
+        return new ParsedOnly(validator);
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+        if (value != null) {
+            validator.ensureValid(name, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return validator.toString();
+    }
+}
