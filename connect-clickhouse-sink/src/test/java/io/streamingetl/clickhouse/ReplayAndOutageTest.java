@@ -255,4 +255,25 @@ class ReplayAndOutageTest {
         }
         assertEquals("10\n", q("SELECT count() FROM nodedup_rows"));
     }
+
+    /**
+     * Regression (found by ExactlyOnceModelTest): a remembered range that never landed (the crash came
+     * between the intent and the insert) is replayed by a task with a smaller buffer.max.rows. Cut at
+     * that size, every part carried the range's token and ClickHouse dropped all but the first.
+     */
+    @Test
+    void aReplayedRangeIsInsertedWholeWhateverTheBufferLimit() {
+        String name = "replay-limit-" + N.incrementAndGet();
+        q(new io.streamingetl.clickhouse.ddl.DdlBuilder("").createRangeTable(
+                new io.streamingetl.clickhouse.route.TableId("default", "_clickhouse_sink_ranges")));
+        // The intent of a first life that crashed before its insert of offsets 0..99.
+        q("INSERT INTO _clickhouse_sink_ranges (connector, topic, partition, db, tbl, first_offset, last_offset)"
+                + " VALUES ('" + name + "', 'replay_limit', 0, 'default', 'replay_limit', 0, 99)");
+        TopicPartition tp = new TopicPartition("replay_limit", 0);
+        try (TaskRun run = new TaskRun(props(name, "buffer.max.rows", "20"), false, tp)) {
+            run.put(rows("replay_limit", 0, 150));
+            assertEquals(150, run.committed(tp));
+        }
+        assertEquals("150\t150\n", q("SELECT count(), uniqExact(id) FROM replay_limit"));
+    }
 }

@@ -156,7 +156,8 @@ class LocalDeployEndToEndTest {
     /**
      * What a user does next: ./deploy.sh again while everything runs (nothing restarts, a connector
      * change made through REST stays), then kill -9 of the worker and ClickHouse and ./deploy.sh
-     * once more: both come back, keeping data and offsets, and changes flow again.
+     * once more, then kill -9 of MariaDB, Kafka and the enrichment app and ./deploy.sh: each time
+     * what was killed comes back, keeping data and offsets, and ClickHouse equals the source again.
      */
     @Test
     @Order(2)
@@ -179,10 +180,7 @@ class LocalDeployEndToEndTest {
                 "a change made through REST survives a redeploy");
 
         for (String component : List.of("connect", "clickhouse")) {
-            long pid = Long.parseLong(Files.readString(home.resolve("home/run/" + component + ".pid")).strip().split("\\s+")[0]);
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
-            Wait.until(component + " (pid " + pid + ") gone", Duration.ofSeconds(30),
-                    () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            killNine(component);
         }
         t0 = System.nanoTime();
         String recovered = run("deploy-after-kill", "./deploy.sh", "--local", "--no-build");
@@ -195,6 +193,31 @@ class LocalDeployEndToEndTest {
             s.execute("UPDATE person SET last_name = 'after-recovery' WHERE id = 1");
             assertEqualEventually(db, clickHouse, "after the recovery");
         }
+
+        // The other three: the source database, the broker and the Kafka Streams app.
+        for (String component : List.of("mariadb", "kafka", "enrichment")) {
+            killNine(component);
+        }
+        t0 = System.nanoTime();
+        String again2 = run("deploy-after-kill-2", "./deploy.sh", "--local", "--no-build");
+        System.out.printf("deploy after kill -9 of MariaDB, Kafka and the enrichment app: %.1f s%n",
+                (System.nanoTime() - t0) / 1e9);
+        for (String component : List.of("mariadb", "kafka", "enrichment")) {
+            assertTrue(again2.matches("(?s).*\\b" + component + " +up in.*"), component + ":\n" + again2);
+        }
+        try (Connection db = sourceDatabase(); Statement s = db.createStatement()) {
+            s.execute("UPDATE person SET last_name = 'after-second-recovery' WHERE id = 1");
+            s.execute("UPDATE address SET city = 'Recovered' WHERE id = 1");
+            assertEqualEventually(db, clickHouse, "after the second recovery");
+        }
+    }
+
+    /** SIGKILL of a component that deploy.sh started, and wait until it is gone. */
+    private static void killNine(String component) throws IOException {
+        long pid = Long.parseLong(Files.readString(home.resolve("home/run/" + component + ".pid")).strip().split("\\s+")[0]);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Wait.until(component + " (pid " + pid + ") gone", Duration.ofSeconds(30),
+                () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 
     /**

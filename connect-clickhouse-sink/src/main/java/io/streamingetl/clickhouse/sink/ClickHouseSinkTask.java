@@ -250,7 +250,7 @@ public class ClickHouseSinkTask extends SinkTask {
             }
             buf = state.open(table);
             if (buf != null && buf.plan() != plan) {
-                state.seal(table);
+                state.sealEarly(table);
                 buf = null;
             }
             if (buf == null) {
@@ -273,7 +273,9 @@ public class ClickHouseSinkTask extends SinkTask {
             bufferedBytes += bytes.size() - before;
             bufferedRows++;
             state.rowAdded(buf, offset);
-            if (policy.full(buf)) {
+            if (!buf.isReplay() && policy.full(buf)) {
+                // Never a replay buffer: cut short, its rest would come again under the same token
+                // and be dropped as a repeat. It ends where its remembered range ends.
                 state.seal(table);
             }
         } catch (DataException e) {

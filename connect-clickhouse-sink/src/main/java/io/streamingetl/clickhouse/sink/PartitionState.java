@@ -52,6 +52,8 @@ final class PartitionState {
     private final ArrayDeque<TableBuffer> sealed = new ArrayDeque<>();
     /** The last range confirmed (or, after a restart, attempted) per table. */
     private final Map<TableId, Range> remembered = new HashMap<>();
+    /** Tables whose replay buffer had to be cut before its range ended: the rest is not replayed. */
+    private final java.util.Set<TableId> replayCut = new java.util.HashSet<>();
     private boolean rangesLoaded;
 
     PartitionState(TopicPartition partition) {
@@ -117,7 +119,7 @@ final class PartitionState {
      */
     TableBuffer openNew(TableBuffer fresh, long offset) {
         Range r = remembered.get(fresh.table());
-        if (r != null && offset <= r.last()) {
+        if (r != null && offset <= r.last() && !replayCut.contains(fresh.table())) {
             fresh.replaying(r.first(), r.last());
         }
         TableBuffer previous = open.put(fresh.table(), fresh);
@@ -133,6 +135,21 @@ final class PartitionState {
         if (b.isReplay() && offset >= b.rangeLast()) {
             seal(b.table());
         }
+    }
+
+    /**
+     * Seals the open buffer of {@code table} before its time (its column plan changed). A replay
+     * buffer cut this way keeps its token; the rest of its range then goes into normal buffers with
+     * tokens of their own: were they to reuse the replay token, ClickHouse would drop them as a
+     * repeat. (If the first attempt before the restart had landed, that rest is written twice: a
+     * table whose schema changes inside a replayed range is the one case of at-least-once.)
+     */
+    void sealEarly(TableId table) {
+        TableBuffer b = open.get(table);
+        if (b != null && b.isReplay()) {
+            replayCut.add(table);
+        }
+        seal(table);
     }
 
     /** Seals the open buffer of {@code table}, if any. */
