@@ -60,7 +60,9 @@ public class SmtBenchmark {
     public void setUp() {
         stream = stream().toArray(new SourceRecord[0]);
         ours = new CdcEnrich.Value<>();
-        ours.configure(Map.of());
+        // The stream repeats, so versions fall at the start of every pass, which the order check would
+        // (rightly) refuse; a real task never sees a change twice.
+        ours.configure(Map.of("version.order.check", "false"));
         unwrap = new ExtractNewRecordState<>();
         unwrap.configure(Map.of("add.fields", "op,source.ts_ms,db,table",
                 "delete.tombstone.handling.mode", "rewrite"));
