@@ -46,7 +46,9 @@ import java.util.stream.Stream;
  */
 public final class SinkBench {
     static final String DDL = " (id UInt64, i Int32, s String, ns Nullable(String), ts DateTime64(3, 'UTC'), "
-            + "f Float64, d Decimal(12, 2), flag UInt8, version UInt64, day Date32) ENGINE = MergeTree ORDER BY id";
+            + "f Float64, d Decimal(12, 2), flag UInt8, version UInt64, day Date32) ENGINE = MergeTree ORDER BY id"
+            // As the sink creates tables: replay-safe inserts need the token deduplication window.
+            + " SETTINGS non_replicated_deduplication_window = 1000";
     static final long BASE_MS = 1_700_000_000_000L;
     static final int BATCH = 100_000;
     static final int POLL = 500; // Connect's default max.poll.records
