@@ -245,15 +245,15 @@ public class ClickHouseSinkTask extends SinkTask {
                 return;
             }
             ColumnPlan plan = planner.plan(table, record);
-            if (dedupCheck != null) {
-                dedupCheck.require(table);
-            }
             buf = state.open(table);
             if (buf != null && buf.plan() != plan) {
                 state.sealEarly(table);
                 buf = null;
             }
             if (buf == null) {
+                if (dedupCheck != null) {
+                    dedupCheck.require(table); // before a table's first row, not for every record
+                }
                 buf = state.openNew(new TableBuffer(connector, table, state.partition(), plan,
                         System.currentTimeMillis(), keepRecords), offset);
             }
@@ -438,7 +438,7 @@ public class ClickHouseSinkTask extends SinkTask {
             if (state == null) {
                 continue;
             }
-            state.sealForClose();
+            state.sealWhere(b -> true); // replay buffers stay open: the next owner replays them
             try {
                 TableBuffer b;
                 while ((b = state.nextSealed()) != null && insert(state, b, deadline)) {

@@ -241,11 +241,6 @@ final class PartitionState {
         return dropped;
     }
 
-    /** Seals every open buffer that is not a replay buffer waiting for the rest of its range. */
-    void sealForClose() {
-        sealWhere(b -> true);
-    }
-
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(partition + " next=" + next + " remembered=" + remembered);
