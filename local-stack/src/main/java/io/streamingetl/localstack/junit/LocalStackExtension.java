@@ -73,6 +73,11 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) {
         baseDir = freshDir(Path.of("target", "local-stack", context.getRequiredTestClass().getSimpleName()));
         List<CompletableFuture<?>> starting = new ArrayList<>();
+        if (components.contains(Component.MARIADB)) {
+            // Its free port is chosen before the others start: a broker starting meanwhile could take it
+            // as an ephemeral port (seen once in CI: "port ... is already in use").
+            mariaDb = MariaDbServer.forTests(baseDir.resolve("mariadb"));
+        }
         if (components.contains(Component.CLICKHOUSE)) {
             clickHouse = ClickHouseServer.forTests(baseDir.resolve("clickhouse"));
             starting.add(CompletableFuture.runAsync(clickHouse::start));
@@ -88,7 +93,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         try {
             if (components.contains(Component.MARIADB)) {
                 // On this thread: mariadbd is tied to the thread that starts it (see MariaDbServer).
-                mariaDb = MariaDbServer.forTests(baseDir.resolve("mariadb")).start();
+                mariaDb.start();
             }
             starting.forEach(CompletableFuture::join);
         } catch (RuntimeException e) {
