@@ -35,7 +35,12 @@ public final class EnrichmentApp implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        // Rows reach ClickHouse within about a second; the record caches still collapse bursts per key.
+        // The city counter applies +1/-1 deltas: at-least-once would apply the deltas processed
+        // after the last commit twice when a killed instance restarts (found by kill -9 mid-workload
+        // in LocalDeployEndToEndTest). Exactly-once commits state, output and input offsets together.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Rows reach ClickHouse within about a second (the sink reads committed output only); the
+        // record caches still collapse bursts per key.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         // Static membership: one app instance per application id here, so after a kill -9 the
         // restarted instance takes its place at once instead of waiting out the old session.
