@@ -106,18 +106,19 @@ public final class LocalStackCli {
             pipeline.withCdcConverters(RegistryServer.avroConverterConfig(registry().apiV2Url()));
         }
         pipeline.prepareSource(mariaDb());
+        long deployStart = Pipeline.binlogEndVersion(mariaDb());
         pipeline.prepareClickHouse(clickHouse());
         pipeline.registerConnectors(connectRest(), layout.root().resolve("connectors"), resetConfigs);
         if (!avro) {
             ensureEnrichment();
         }
-        pipeline.awaitSnapshot(mariaDb(), clickHouse());
+        pipeline.awaitSnapshot(mariaDb(), clickHouse(), deployStart);
         pipeline.createClickHouseViews(clickHouse());
         if (avro) {
             // The Kafka Streams app reads the CDC topics through JsonConverter.
             OUT.println("  enrichment (Kafka Streams) not started: it reads JSON change events");
         } else {
-            pipeline.awaitEnriched(mariaDb(), clickHouse());
+            pipeline.awaitEnriched(mariaDb(), clickHouse(), deployStart);
         }
         printStatus();
     }

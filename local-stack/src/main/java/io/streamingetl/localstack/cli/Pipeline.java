@@ -152,29 +152,71 @@ final class Pipeline {
         }
     }
 
-    /** Waits until every source row is in ClickHouse (FINAL, not deleted), printing progress. */
-    void awaitSnapshot(MariaDbServer db, ClickHouseServer clickHouse) {
-        Map<String, Long> expected = new LinkedHashMap<>();
-        try (Connection c = db.connect()) {
-            for (String table : TABLES) {
-                expected.put(table, LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + "." + table));
+    /**
+     * Where the source's binlog ends now, as the SMT's {@code _version} of a change written there
+     * (file << 33 | position << 1, see CdcVersion): every change committed before this call has
+     * a smaller version, every later one a larger.
+     */
+    static long binlogEndVersion(MariaDbServer db) {
+        try (Connection c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                throw new IllegalStateException("MariaDB: SHOW MASTER STATUS is empty (binlog off?)");
             }
+            String file = rs.getString(1);
+            long number = Long.parseLong(file.substring(file.lastIndexOf('.') + 1));
+            return number << 33 | rs.getLong(2) << 1;
         } catch (SQLException e) {
             throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
         }
-        long[] lastPrint = {0};
-        Wait.until("the snapshot in ClickHouse " + expected, Duration.ofMinutes(5), () -> {
-            Map<String, Long> found = new LinkedHashMap<>();
-            for (String table : TABLES) {
-                found.put(table, clickHouseCount(clickHouse, table));
+    }
+
+    /**
+     * Waits until ClickHouse has caught up with the source as it was when the deploy began: per
+     * table, FINAL (not deleted) has the source's row count, or the table already holds a change
+     * written after {@code sinceVersion} (each table is one ordered topic partition, so everything
+     * before it is in). Counts alone never settle while a workload writes.
+     */
+    void awaitSnapshot(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion) {
+        awaitCaughtUp(db, clickHouse, sinceVersion, TABLES, "the snapshot in ClickHouse", "snapshot in ClickHouse");
+    }
+
+    /**
+     * The same for the stream join, whose {@code _version} is the newest binlog version a row
+     * reflects (a usability wait: a change on another join input may still be in flight).
+     */
+    void awaitEnriched(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion) {
+        awaitCaughtUp(db, clickHouse, sinceVersion, List.of("person_enriched"), "the enriched join in ClickHouse",
+                "enriched join in ClickHouse");
+    }
+
+    private void awaitCaughtUp(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion, List<String> tables,
+            String what, String done) {
+        long[] lastPrint = {System.nanoTime()};
+        Map<String, String> progress = new LinkedHashMap<>();
+        Wait.until(what, Duration.ofMinutes(5), () -> {
+            boolean all = true;
+            try (Connection c = db.connect()) {
+                for (String table : tables) {
+                    long source = LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + ".`" + table + "`");
+                    long target = clickHouseCount(clickHouse, table);
+                    boolean caughtUp = target == source || (target >= 0 && newestVersion(clickHouse, table) > sinceVersion);
+                    progress.put(table, target + "/" + source + (caughtUp ? "" : " (behind)"));
+                    all &= caughtUp;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
             }
-            if (System.nanoTime() - lastPrint[0] > 3_000_000_000L) {
-                out.println("  waiting for the snapshot in ClickHouse: " + found + " of " + expected);
+            if (!all && System.nanoTime() - lastPrint[0] > 3_000_000_000L) {
+                out.println("  waiting for " + what + ": " + progress);
                 lastPrint[0] = System.nanoTime();
             }
-            return found.equals(expected);
+            return all;
         });
-        out.println("  snapshot in ClickHouse: " + expected);
+        out.println("  " + done + ": " + progress);
+    }
+
+    private static long newestVersion(ClickHouseServer clickHouse, String table) {
+        return Long.parseLong(clickHouse.query("SELECT max(_version) FROM " + DATABASE + ".`" + table + "`").strip());
     }
 
     /**
@@ -191,19 +233,6 @@ final class Pipeline {
             throw new java.io.UncheckedIOException(e);
         }
         out.println("  ClickHouse views from " + CLICKHOUSE_VIEWS + " created");
-    }
-
-    /** Waits until ClickHouse's person_enriched (FINAL, not deleted) has as many rows as the source's view. */
-    void awaitEnriched(MariaDbServer db, ClickHouseServer clickHouse) {
-        long expected;
-        try (Connection c = db.connect()) {
-            expected = LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + ".person_enriched");
-        } catch (SQLException e) {
-            throw new IllegalStateException("MariaDB: " + e.getMessage(), e);
-        }
-        Wait.until("person_enriched in ClickHouse with " + expected + " rows", Duration.ofMinutes(5),
-                () -> clickHouseCount(clickHouse, "person_enriched") == expected);
-        out.println("  enriched join in ClickHouse: person_enriched " + expected + " rows");
     }
 
     private static long clickHouseCount(ClickHouseServer clickHouse, String table) {

@@ -132,6 +132,9 @@ public final class ConnectWorker extends ServerProcess {
         // A sink subscribed with topics.regex finds topics created after it started (Debezium's)
         // at the next metadata refresh: every 5 s instead of the default 5 minutes.
         props.put("consumer.metadata.max.age.ms", "5000");
+        // A sink task's consumer that did not leave its group (worker killed, or tasks abandoned
+        // during a Kafka outage) holds its partitions until its session expires: 10 s, not 45.
+        props.put("consumer.session.timeout.ms", "10000");
         props.putAll(overrides);
         return props;
     }
