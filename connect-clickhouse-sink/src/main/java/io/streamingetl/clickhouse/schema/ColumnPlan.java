@@ -16,8 +16,12 @@ import java.util.Map;
 /**
  * How rows of one record schema (or of schemaless maps) are written into one table: the named
  * column list of the INSERT, the format, and one slot per column with its encoder, all built
- * once. RowBinaryWithDefaults is used only when some column may need its DEFAULT (schemaless
- * maps missing a key, nulls into non-Nullable columns); otherwise plain RowBinary.
+ * once. RowBinary carries no types, so a column retyped under a cached plan to another type of the
+ * same width (Int32 to UInt32) would be misread silently: inserts therefore use
+ * RowBinaryWithNamesAndTypes, whose header names each column's planned type and which the server
+ * refuses when the table differs (then the plan is rebuilt). RowBinaryWithDefaults, which has no
+ * header, is used only when some column may need its DEFAULT (schemaless maps missing a key, nulls
+ * into non-Nullable columns); such plans are checked against system.columns before each insert.
  */
 public final class ColumnPlan {
     /** One INSERT column: where its value comes from and how it is encoded. */
@@ -31,6 +35,7 @@ public final class ColumnPlan {
     private final boolean withDefaults;
     private final boolean cdc;
     private final boolean hasJson;
+    private final byte[] header;
 
     public ColumnPlan(TableId table, List<String> quotedColumns, List<Slot> slots, boolean withDefaults, boolean cdc,
                       boolean hasJson) {
@@ -40,6 +45,55 @@ public final class ColumnPlan {
         this.withDefaults = withDefaults;
         this.cdc = cdc;
         this.hasJson = hasJson;
+        this.header = withDefaults ? null : header(this.slots);
+    }
+
+    /** RowBinaryWithNamesAndTypes' header: column count, names, then types, each a varint-prefixed string. */
+    private static byte[] header(Slot[] slots) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeVarUInt(out, slots.length);
+        for (Slot slot : slots) {
+            writeString(out, slot.column);
+        }
+        for (Slot slot : slots) {
+            writeString(out, slot.columnType);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeString(java.io.ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        writeVarUInt(out, b.length);
+        out.writeBytes(b);
+    }
+
+    private static void writeVarUInt(java.io.ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) (v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    /** Writes what precedes the rows of one INSERT: the header, or nothing for RowBinaryWithDefaults. */
+    public void writeHeader(OutputStream out) throws IOException {
+        if (header != null) {
+            out.write(header);
+        }
+    }
+
+    /** False when the server does not check this plan's column types at insert (no header). */
+    public boolean typesCheckedByServer() {
+        return header != null;
+    }
+
+    /** Per column of the INSERT, the ClickHouse type the plan encodes for. */
+    public Map<String, String> columnTypes() {
+        Map<String, String> types = new java.util.LinkedHashMap<>();
+        for (Slot slot : slots) {
+            types.put(slot.column, slot.columnType);
+        }
+        return types;
     }
 
     public TableId table() {
@@ -51,7 +105,7 @@ public final class ColumnPlan {
     }
 
     public ClickHouseFormat format() {
-        return withDefaults ? ClickHouseFormat.RowBinaryWithDefaults : ClickHouseFormat.RowBinary;
+        return withDefaults ? ClickHouseFormat.RowBinaryWithDefaults : ClickHouseFormat.RowBinaryWithNamesAndTypes;
     }
 
     public boolean cdc() {

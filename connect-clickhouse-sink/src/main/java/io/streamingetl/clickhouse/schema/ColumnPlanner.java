@@ -76,6 +76,24 @@ public final class ColumnPlanner {
         plans.keySet().removeIf(k -> k.table().equals(table));
     }
 
+    /**
+     * For a plan whose format carries no types (RowBinaryWithDefaults): true when every column it
+     * writes still has the type it was planned for. Reads system.columns afresh.
+     */
+    public boolean stillMatches(ColumnPlan plan) {
+        TableDescription now = tables.describe(plan.table());
+        if (now == null) {
+            return false;
+        }
+        for (Map.Entry<String, String> c : plan.columnTypes().entrySet()) {
+            ColumnInfo info = now.column(c.getKey());
+            if (info == null || !info.type().equals(c.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public ColumnPlan plan(TableId table, SinkRecord record) {
         Schema schema = record.valueSchema();
         IdentityHashMap<Schema, ColumnPlan> f = fast.computeIfAbsent(table, t -> new IdentityHashMap<>());

@@ -318,6 +318,10 @@ public class ClickHouseSinkTask extends SinkTask {
     /** Returns false when the partition was rewound instead. */
     private boolean insert(PartitionState state, TableBuffer buf, long deadline) {
         try {
+            if (!buf.plan().typesCheckedByServer() && !planner.stillMatches(buf.plan())) {
+                throw new InsertFailure("the columns of " + buf.table() + " changed since its rows were encoded",
+                        ErrorClass.SCHEMA, -1, null);
+            }
             writer.insert(buf, deadline, this::rejected);
         } catch (InsertFailure f) {
             if (f.errorClass() == ErrorClass.TRANSIENT) {

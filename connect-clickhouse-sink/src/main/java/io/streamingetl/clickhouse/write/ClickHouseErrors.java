@@ -63,7 +63,14 @@ public final class ClickHouseErrors {
             691   // UNKNOWN_ELEMENT_OF_ENUM
     );
 
+    private static final int INCORRECT_DATA = 117;
+
     private ClickHouseErrors() {
+    }
+
+    /** RowBinaryWithNamesAndTypes' header names a type the table's column no longer has. */
+    static boolean isHeaderMismatch(String message) {
+        return message != null && message.contains("(while reading header)");
     }
 
     public static ErrorClass classify(Throwable t) {
@@ -73,7 +80,7 @@ public final class ClickHouseErrors {
                 if (TRANSIENT_CODES.contains(code)) {
                     return ErrorClass.TRANSIENT;
                 }
-                if (SCHEMA_CODES.contains(code)) {
+                if (SCHEMA_CODES.contains(code) || code == INCORRECT_DATA && isHeaderMismatch(se.getMessage())) {
                     return ErrorClass.SCHEMA;
                 }
                 if (DATA_CODES.contains(code)) {

@@ -129,7 +129,10 @@ public final class ClickHouseWriter {
         withRetries(what, block.table(), deadlineNanos, attemptTimeout -> {
             long start = System.nanoTime();
             try (InsertResponse r = client.insert(block.table().quoted(), block.plan().quotedColumns(),
-                    block::writeTo, block.plan().format(), settings).get(attemptTimeout, TimeUnit.MILLISECONDS)) {
+                    out -> {
+                        block.plan().writeHeader(out);
+                        block.writeTo(out);
+                    }, block.plan().format(), settings).get(attemptTimeout, TimeUnit.MILLISECONDS)) {
                 metrics.inserted(block.table(), block.rows(), block.sizeBytes(), System.nanoTime() - start);
             }
         });
