@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -120,6 +122,8 @@ class AvroPipelineTest {
         assertTrue(columns(clickHouse, "avro_db", "all_types").contains("c_added_decimal\tNullable(Decimal(10, 3))"),
                 columns(clickHouse, "avro_db", "all_types"));
 
+        assertUnsignedExact(clickHouse);
+
         for (String table : TABLES) {
             assertConfluentFraming(registry, "avro.fixtures_db." + table);
         }
@@ -134,6 +138,36 @@ class AvroPipelineTest {
                 "org.apache.kafka.connect.data.Decimal", "connect.decimal.precision",
                 "org.apache.kafka.connect.data.Timestamp")) {
             assertTrue(latest.contains(kept), "the Avro schema keeps " + kept + ": " + latest);
+        }
+    }
+
+    /**
+     * Unsigned integers (Debezium propagates their source type) land as UInt8/16/32/64 and read back
+     * as MariaDB renders them: id 1 holds each type's maximum (BIGINT UNSIGNED 2^64-1, which
+     * Debezium's long mode carries as -1), id 5 NULLs.
+     */
+    private static void assertUnsignedExact(ClickHouseServer clickHouse) throws SQLException {
+        String cols = "id, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u";
+        StringBuilder source = new StringBuilder();
+        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + cols + " FROM fixtures_db.all_types WHERE id IN (1, 5) ORDER BY id")) {
+            while (rs.next()) {
+                for (int i = 1; i <= 6; i++) {
+                    String v = rs.getString(i);
+                    source.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
+                }
+                source.append('\n');
+            }
+        }
+        assertTrue(source.toString().startsWith("1\t255\t65535\t16777215\t4294967295\t18446744073709551615\n"), source.toString());
+        for (String db : List.of("json_db", "avro_db")) {
+            String columns = columns(clickHouse, db, "all_types");
+            for (String expected : List.of("c_tinyint_u\tNullable(UInt8)", "c_smallint_u\tNullable(UInt16)",
+                    "c_mediumint_u\tNullable(UInt32)", "c_int_u\tNullable(UInt32)", "c_bigint_u\tNullable(UInt64)")) {
+                assertTrue(columns.contains(expected), db + " has " + expected + ":\n" + columns);
+            }
+            assertEquals(source.toString(), clickHouse.query("SELECT " + cols + " FROM " + db + ".all_types FINAL"
+                    + " WHERE id IN (1, 5) AND _deleted = 0 ORDER BY id FORMAT TSV"), db + ": unsigned values as MariaDB has them");
         }
     }
 

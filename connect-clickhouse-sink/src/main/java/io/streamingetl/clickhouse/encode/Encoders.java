@@ -89,6 +89,10 @@ public final class Encoders {
             case Int64 -> (out, v) -> BinaryStreamUtils.writeInt64(out, toLong(v, column));
             case UInt64 -> (out, v) -> {
                 if (v instanceof BigInteger bi) {
+                    if (bi.signum() < 0 || bi.bitLength() > 64) {
+                        throw new DataException(bi + " is out of range for " + column.getOriginalTypeName()
+                                + " [0, 18446744073709551615]");
+                    }
                     BinaryStreamUtils.writeUnsignedInt64(out, bi);
                 } else {
                     // A negative long would be stored as a huge unsigned number (e.g. a _version past 2^63).
@@ -363,6 +367,12 @@ public final class Encoders {
             } catch (ArithmeticException e) {
                 throw new DataException(v + " is not a whole number for " + column.getOriginalTypeName());
             }
+        }
+        if (v instanceof BigInteger bi) {
+            if (bi.bitLength() > 63) {
+                throw new DataException(bi + " is out of range for " + column.getOriginalTypeName());
+            }
+            return bi.longValue();
         }
         if (v instanceof Number n) {
             return n.longValue();

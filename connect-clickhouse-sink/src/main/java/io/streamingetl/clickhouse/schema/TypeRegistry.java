@@ -13,6 +13,7 @@ import io.streamingetl.clickhouse.schema.debezium.DebeziumTimestampType;
 import io.streamingetl.clickhouse.schema.debezium.JsonType;
 import io.streamingetl.clickhouse.schema.debezium.StringLikeType;
 import io.streamingetl.clickhouse.schema.debezium.TimeOfDayType;
+import io.streamingetl.clickhouse.schema.debezium.UnsignedIntType;
 import io.streamingetl.clickhouse.schema.debezium.UuidType;
 import io.streamingetl.clickhouse.schema.debezium.VariableScaleDecimalType;
 import org.apache.kafka.connect.data.Schema;
@@ -25,6 +26,7 @@ import java.util.Map;
 public final class TypeRegistry {
     private final Map<String, ColumnType> byName = new HashMap<>();
     private final Map<Schema.Type, ColumnType> byType = new EnumMap<>(Schema.Type.class);
+    private final ColumnType unsigned = new UnsignedIntType();
 
     public static TypeRegistry standard() {
         TypeRegistry r = new TypeRegistry();
@@ -62,6 +64,10 @@ public final class TypeRegistry {
     }
 
     public ColumnType lookup(Schema schema) {
+        // The source column's type, when Debezium propagates it, outranks the Connect type.
+        if (schema.parameters() != null && UnsignedIntType.unsignedType(schema) != null) {
+            return unsigned;
+        }
         if (schema.name() != null) {
             ColumnType t = byName.get(schema.name());
             if (t != null) {

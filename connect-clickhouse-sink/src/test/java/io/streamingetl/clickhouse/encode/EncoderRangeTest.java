@@ -56,6 +56,10 @@ class EncoderRangeTest {
         assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, 127}, encode("UInt64", Long.MAX_VALUE));
         assertArrayEquals(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1},
                 encode("UInt64", new java.math.BigInteger("18446744073709551615")));
+        rejected("UInt64", java.math.BigInteger.ONE.shiftLeft(64), "18446744073709551616 is out of range");
+        rejected("UInt64", java.math.BigInteger.valueOf(-1), "-1 is out of range");
+        // A BigInteger was narrowed with longValue(): 2^63 into Int64 became Long.MIN_VALUE.
+        rejected("Int64", java.math.BigInteger.ONE.shiftLeft(63), "9223372036854775808 is out of range");
     }
 
     @Test
