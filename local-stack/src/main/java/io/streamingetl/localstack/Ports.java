@@ -12,13 +12,34 @@ public final class Ports {
     private Ports() {
     }
 
+    /** Below Linux's ephemeral range (32768-60999), so no outgoing connection takes it before it is bound. */
+    private static final int FIRST = 20_000;
+    private static final int LAST = 32_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port that is free now and was not handed out before in this JVM. A port the kernel picks
+     * (bind to 0) lies in the ephemeral range and was, in CI, taken by an outgoing connection
+     * between this call and the component's bind ("Address already in use").
+     */
     public static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(FIRST, LAST + 1);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException taken) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in " + FIRST + "-" + LAST));
     }
 
     public static boolean isListening(int port) {

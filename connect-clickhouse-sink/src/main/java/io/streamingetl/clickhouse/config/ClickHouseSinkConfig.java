@@ -70,7 +70,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
 
     public static final String TEST_CRASH_AFTER_INSERT = "test.crash.after.insert";
 
-    public enum Evolution { NONE, ADD_COLUMNS }
+    public enum Evolution { NONE, ADD_COLUMNS, WIDEN_COLUMNS }
 
     public enum CrashMode { NONE, TASK, JVM }
 
@@ -147,9 +147,14 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(LOW_CARDINALITY, Type.LIST, "", Importance.LOW,
                 "String fields created as LowCardinality(String).",
                 GROUP_TABLES, ++o, Width.LONG, "LowCardinality fields");
-        d.define(EVOLUTION, Type.STRING, "add_columns", ConfigDef.CaseInsensitiveValidString.in("none", "add_columns"),
+        d.define(EVOLUTION, Type.STRING, "widen_columns",
+                ConfigDef.CaseInsensitiveValidString.in("none", "add_columns", "widen_columns"),
                 Importance.MEDIUM, "none: fields without a column are an error. add_columns: a new field adds a "
-                        + "column (Nullable for optional fields) before the batch that needs it.",
+                        + "column (Nullable for optional fields) before the batch that needs it. widen_columns: "
+                        + "add_columns, and a field whose type became wider than its column's without losing "
+                        + "existing values (a wider integer, unsigned to a wider type, Float32 to Float64, more "
+                        + "decimal digits on both sides of the point, more sub-second digits, NOT NULL to NULL "
+                        + "outside the sorting key) modifies the column (ALTER TABLE ... MODIFY COLUMN) first.",
                 GROUP_TABLES, ++o, Width.SHORT, "Schema evolution");
         d.define(DATETIME_TZ, Type.STRING, "UTC", new TimeZoneValidator(), Importance.LOW,
                 "Time zone of DateTime64 columns created for timestamps.",

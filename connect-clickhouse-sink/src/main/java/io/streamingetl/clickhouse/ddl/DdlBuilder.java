@@ -88,6 +88,10 @@ public final class DdlBuilder {
         return "ALTER TABLE " + id.quoted() + onCluster() + " ADD COLUMN IF NOT EXISTS " + Sql.quote(column) + " " + type;
     }
 
+    public String modifyColumn(TableId id, String column, String type) {
+        return "ALTER TABLE " + id.quoted() + onCluster() + " MODIFY COLUMN " + Sql.quote(column) + " " + type;
+    }
+
     public String createDatabase(String database) {
         return "CREATE DATABASE IF NOT EXISTS " + Sql.quote(database) + onCluster();
     }

@@ -32,7 +32,7 @@ public final class TableManager {
     /** The table's columns, or null when it does not exist. */
     public TableDescription describe(TableId id) {
         List<GenericRecord> rows = ClickHouseErrors.call("describe " + id, () -> client.queryAll(
-                "SELECT name, type, default_kind FROM system.columns WHERE database = {db:String} "
+                "SELECT name, type, default_kind, is_in_sorting_key FROM system.columns WHERE database = {db:String} "
                         + "AND table = {t:String} ORDER BY position",
                 Map.of("db", id.database(), "t", id.table())));
         if (rows.isEmpty()) {
@@ -40,7 +40,8 @@ public final class TableManager {
         }
         List<ColumnInfo> cols = new ArrayList<>(rows.size());
         for (GenericRecord r : rows) {
-            cols.add(new ColumnInfo(r.getString("name"), r.getString("type"), r.getString("default_kind")));
+            cols.add(new ColumnInfo(r.getString("name"), r.getString("type"), r.getString("default_kind"),
+                    r.getInteger("is_in_sorting_key") != 0));
         }
         return new TableDescription(id, cols);
     }

@@ -5,6 +5,7 @@ import com.clickhouse.data.ClickHouseDataType;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig.Evolution;
 import io.streamingetl.clickhouse.ddl.ColumnInfo;
+import io.streamingetl.clickhouse.ddl.ColumnWidening;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
 import io.streamingetl.clickhouse.ddl.Sql;
@@ -264,15 +265,43 @@ public final class ColumnPlanner {
         return out;
     }
 
-    /** Adds columns for new fields (schema.evolution=add_columns) before any row needs them. */
+    /**
+     * Adds columns for new fields (schema.evolution=add_columns) and widens columns whose field
+     * became wider (widen_columns), before any row needs them.
+     */
     private TableDescription evolve(TableId table, SinkRecord record, TableDescription d) {
         List<Field> missing = new ArrayList<>();
+        Map<String, String> widen = new LinkedHashMap<>();
         for (Field f : record.valueSchema().fields()) {
-            if (d.column(f.name()) == null) {
+            ColumnInfo c = d.column(f.name());
+            if (c == null) {
                 missing.add(f);
+            } else if (config.evolution() == Evolution.WIDEN_COLUMNS && c.insertable() && !isCdcField(f.name())) {
+                String wider = ColumnWidening.widened(c.type(),
+                        registry.columnType(f.schema(), typeContext.forField(f.name()), false), c.sortKey());
+                if (wider != null) {
+                    widen.put(c.name(), wider);
+                }
             }
         }
+        widen.forEach((column, type) -> {
+            try {
+                tables.execute(tables.ddl().modifyColumn(table, column, type));
+            } catch (ConnectException e) {
+                if (e instanceof org.apache.kafka.connect.errors.RetriableException) {
+                    throw e;
+                }
+                throw new DataException("field '" + column + "' of topic " + record.topic() + " needs column " + table
+                        + "." + column + " widened to " + type + ", which ClickHouse refused: " + e.getMessage()
+                        + "; alter the column yourself (the record can then be replayed from the DLQ)", e);
+            }
+        });
         if (missing.isEmpty()) {
+            if (!widen.isEmpty()) {
+                descriptions.remove(table);
+                TableDescription fresh = description(table);
+                return fresh == null ? d : fresh;
+            }
             return d;
         }
         if (config.evolution() == Evolution.NONE) {
