@@ -293,6 +293,7 @@ class BadInputTest {
                 .with("clickhouse.url", stack.clickHouse().httpUrl())
                 .with("clickhouse.database", DB)
                 .with("topics", topic)
+                .with("schema.evolution", "add_columns") // keep UInt8, so that 300 is refused
                 .with("errors.tolerance", "none");
         strict = strict.without("topics.regex");
         Map<String, String> config = new LinkedHashMap<>(strict.config());

@@ -50,6 +50,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String EVOLUTION = "schema.evolution";
     public static final String DATETIME_TZ = "table.datetime.timezone";
     public static final String JSON_TYPE = "table.json.type";
+    public static final String ENUM_TYPE = "table.enum.type";
 
     public static final String VERSION_FIELD = "cdc.version.field";
     public static final String DELETED_FIELD = "cdc.deleted.field";
@@ -160,6 +161,13 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "Time zone of DateTime64 columns created for timestamps.",
                 GROUP_TABLES, ++o, Width.SHORT, "DateTime time zone");
 
+        d.define(ENUM_TYPE, Type.STRING, "LowCardinality",
+                ConfigDef.CaseInsensitiveValidString.in("LowCardinality", "Enum", "String"), Importance.LOW,
+                "Column type created for a source ENUM (io.debezium.data.Enum). LowCardinality: "
+                        + "LowCardinality(String), any value. Enum: Enum8/Enum16 with the source's values in their "
+                        + "order ('' = 0 for MySQL's invalid-value marker); a value added to the source ENUM "
+                        + "later extends the column (schema.evolution=widen_columns). String: plain String.",
+                GROUP_TABLES, ++o, Width.SHORT, "ENUM column type");
         d.define(JSON_TYPE, Type.STRING, "String", ConfigDef.CaseInsensitiveValidString.in("String", "JSON"),
                 Importance.LOW, "Column type created for JSON text (io.debezium.data.Json) and nested structs.",
                 GROUP_TABLES, ++o, Width.SHORT, "JSON column type");
@@ -247,6 +255,14 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public List<String> lowCardinalityFields() { return getList(LOW_CARDINALITY); }
     public String dateTimeZone() { return getString(DATETIME_TZ); }
     public boolean jsonAsJsonType() { return getString(JSON_TYPE).equalsIgnoreCase("JSON"); }
+
+    public io.streamingetl.clickhouse.schema.TypeContext.EnumMode enumMode() {
+        return switch (getString(ENUM_TYPE).toLowerCase(Locale.ROOT)) {
+            case "enum" -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.ENUM;
+            case "string" -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.STRING;
+            default -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.LOW_CARDINALITY;
+        };
+    }
     public int bufferMaxRows() { return getInt(BUFFER_MAX_ROWS); }
     public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES); }
     public long flushIntervalMs() { return getLong(BUFFER_FLUSH_INTERVAL_MS); }

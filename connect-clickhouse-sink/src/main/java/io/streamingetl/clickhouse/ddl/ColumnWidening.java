@@ -16,6 +16,8 @@ public final class ColumnWidening {
     private static final Pattern INT = Pattern.compile("(U?)Int(8|16|32|64|128|256)");
     private static final Pattern DECIMAL = Pattern.compile("Decimal\\((\\d+),\\s*(\\d+)\\)");
     private static final Pattern DATETIME64 = Pattern.compile("DateTime64\\((\\d)(.*)\\)");
+    private static final Pattern ENUM = Pattern.compile("Enum(8|16)\\((.*)\\)");
+    private static final Pattern ENUM_PAIR = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'\\s*=\\s*(-?\\d+)");
 
     private ColumnWidening() {
     }
@@ -70,6 +72,14 @@ public final class ColumnWidening {
             int fs = Integer.parseInt(f.group(2));
             return fs >= cs && fp - fs >= cp - cs && (fp > cp || fs > cs) ? field : null;
         }
+        c = ENUM.matcher(column);
+        f = ENUM.matcher(field);
+        if (c.matches() && f.matches()) {
+            // A value added to the source ENUM: every existing name keeps its number.
+            java.util.Map<String, String> existing = enumPairs(c.group(2));
+            java.util.Map<String, String> wanted = enumPairs(f.group(2));
+            return wanted.size() > existing.size() && wanted.entrySet().containsAll(existing.entrySet()) ? field : null;
+        }
         c = DATETIME64.matcher(column);
         f = DATETIME64.matcher(field);
         if (c.matches() && f.matches() && c.group(2).equals(f.group(2))
@@ -77,5 +87,14 @@ public final class ColumnWidening {
             return field;
         }
         return null;
+    }
+
+    private static java.util.Map<String, String> enumPairs(String body) {
+        java.util.Map<String, String> pairs = new java.util.LinkedHashMap<>();
+        Matcher m = ENUM_PAIR.matcher(body);
+        while (m.find()) {
+            pairs.put(m.group(1), m.group(2));
+        }
+        return pairs;
     }
 }

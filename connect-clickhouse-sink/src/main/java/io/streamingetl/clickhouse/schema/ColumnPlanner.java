@@ -67,7 +67,7 @@ public final class ColumnPlanner {
         this.registry = registry;
         this.config = config;
         this.typeContext = new TypeContext(registry, config.dateTimeZone(),
-                Set.copyOf(config.lowCardinalityFields()), config.jsonAsJsonType(), null);
+                Set.copyOf(config.lowCardinalityFields()), config.jsonAsJsonType(), config.enumMode(), null);
     }
 
     /** Drops what is known about a table: the next record re-reads system.columns. */

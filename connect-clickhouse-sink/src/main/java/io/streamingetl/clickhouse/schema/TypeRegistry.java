@@ -10,6 +10,7 @@ import io.streamingetl.clickhouse.schema.connect.PrimitiveType;
 import io.streamingetl.clickhouse.schema.connect.StructAsJsonType;
 import io.streamingetl.clickhouse.schema.debezium.DebeziumDateType;
 import io.streamingetl.clickhouse.schema.debezium.DebeziumTimestampType;
+import io.streamingetl.clickhouse.schema.debezium.EnumType;
 import io.streamingetl.clickhouse.schema.debezium.JsonType;
 import io.streamingetl.clickhouse.schema.debezium.StringLikeType;
 import io.streamingetl.clickhouse.schema.debezium.TimeOfDayType;
@@ -53,6 +54,7 @@ public final class TypeRegistry {
         r.register(new JsonType());
         r.register(new VariableScaleDecimalType());
         r.register(new StringLikeType());
+        r.register(new EnumType());
         return r;
     }
 
@@ -79,9 +81,11 @@ public final class TypeRegistry {
 
     /** Full column type for a field: Nullable when optional and ClickHouse allows it. */
     public String columnType(Schema schema, TypeContext ctx, boolean forceNotNull) {
-        String base = lookup(schema).clickHouseType(schema, ctx);
-        if (ctx.fieldName() != null && ctx.lowCardinalityFields().contains(ctx.fieldName())
-                && base.equals("String")) {
+        ColumnType type = lookup(schema);
+        String base = type.clickHouseType(schema, ctx);
+        boolean lowCardinality = ctx.fieldName() != null && ctx.lowCardinalityFields().contains(ctx.fieldName())
+                || type instanceof EnumType && EnumType.lowCardinality(ctx);
+        if (lowCardinality && base.equals("String")) {
             return schema.isOptional() && !forceNotNull ? "LowCardinality(Nullable(String))" : "LowCardinality(String)";
         }
         if (schema.isOptional() && !forceNotNull && canBeNullable(base)) {

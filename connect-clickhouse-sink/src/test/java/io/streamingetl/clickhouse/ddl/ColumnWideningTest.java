@@ -21,6 +21,8 @@ class ColumnWideningTest {
         assertEquals("Nullable(Int32)", widened("Int32", "Nullable(Int32)", false));      // NOT NULL -> NULL
         assertEquals("Nullable(Int64)", widened("Int32", "Nullable(Int64)", false));
         assertEquals("Int64", widened("Int32", "Nullable(Int64)", true));                 // a key column stays NOT NULL
+        assertEquals("Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2, 'c\\'d' = 3))",                // a value added to an ENUM
+                widened("Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2))", "Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2, 'c\\'d' = 3))", false));
     }
 
     @Test
@@ -38,5 +40,7 @@ class ColumnWideningTest {
         assertNull(widened("DateTime64(3, 'UTC')", "DateTime64(6, 'Europe/Berlin')", false));
         assertNull(widened("LowCardinality(String)", "Nullable(String)", false));
         assertNull(widened("Int32", "Int32", true));
+        assertNull(widened("Enum8('' = 0, 'a' = 1, 'b' = 2)", "Enum8('' = 0, 'b' = 1, 'a' = 2, 'c' = 3)", false)); // renumbered
+        assertNull(widened("Enum8('' = 0, 'a' = 1, 'b' = 2)", "Enum8('' = 0, 'a' = 1)", false));                 // a value removed
     }
 }

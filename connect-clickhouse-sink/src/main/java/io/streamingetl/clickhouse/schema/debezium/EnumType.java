@@ -1,0 +1,42 @@
+package io.streamingetl.clickhouse.schema.debezium;
+
+import io.streamingetl.clickhouse.ddl.Sql;
+import io.streamingetl.clickhouse.schema.ColumnType;
+import io.streamingetl.clickhouse.schema.TypeContext;
+import io.streamingetl.clickhouse.schema.TypeContext.EnumMode;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * io.debezium.data.Enum (STRING, parameter {@code allowed}: the source's values, comma-joined) ->
+ * LowCardinality(String) (applied by the registry, so NULL stays possible), String, or
+ * Enum8/Enum16 numbered as MySQL numbers them (1, 2, ... in definition order, '' = 0 for the value
+ * MySQL stores for an invalid one in non-strict mode).
+ */
+public final class EnumType implements ColumnType {
+    @Override
+    public String[] schemaNames() {
+        return new String[]{"io.debezium.data.Enum"};
+    }
+
+    @Override
+    public String clickHouseType(Schema schema, TypeContext ctx) {
+        String allowed = schema.parameters() == null ? null : schema.parameters().get("allowed");
+        if (ctx.enumMode() != EnumMode.ENUM || allowed == null) {
+            return "String";
+        }
+        String[] values = allowed.isEmpty() ? new String[0] : allowed.split(",", -1);
+        StringBuilder b = new StringBuilder(values.length < 127 ? "Enum8(" : "Enum16(").append("'' = 0");
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].isEmpty()) {
+                continue; // '' is already 0
+            }
+            b.append(", ").append(Sql.literal(values[i])).append(" = ").append(i + 1);
+        }
+        return b.append(')').toString();
+    }
+
+    /** True when the column should be LowCardinality(String) (table.enum.type=LowCardinality). */
+    public static boolean lowCardinality(TypeContext ctx) {
+        return ctx.enumMode() == EnumMode.LOW_CARDINALITY;
+    }
+}
