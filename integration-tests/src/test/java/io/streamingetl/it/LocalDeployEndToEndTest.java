@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -433,7 +431,7 @@ class LocalDeployEndToEndTest {
             Wait.until("ClickHouse = MariaDB " + when, Duration.ofSeconds(90), () -> {
                 boolean same = true;
                 for (Map.Entry<String, String[]> q : QUERIES.entrySet()) {
-                    String source = mariaDbText(db, q.getValue()[0]);
+                    String source = SourceDatabase.tsv(db, q.getValue()[0]);
                     // TSVRaw: values as they are (TabSeparated would print James's as James\'s).
                     String target = clickHouse.query(q.getValue()[1] + " FORMAT TSVRaw");
                     last.put(q.getKey(), "MariaDB:\n" + source + "ClickHouse:\n" + target);
@@ -449,24 +447,6 @@ class LocalDeployEndToEndTest {
             System.out.printf("%s %s: %d rows equal column for column%n", when, table,
                     text.substring(text.indexOf("ClickHouse:\n")).split("\n").length - 1);
         }
-    }
-
-    /** Rows as ClickHouse's TabSeparated prints them: tab-joined, \N for NULL, newline-terminated. */
-    private static String mariaDbText(Connection db, String sql) {
-        StringBuilder sb = new StringBuilder();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String v = rs.getString(i);
-                    sb.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
-                }
-                sb.append('\n');
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return sb.toString();
     }
 
     private static List<Long> recordedPids() throws IOException {

@@ -6,6 +6,8 @@ import io.streamingetl.localstack.mariadb.SqlScript;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -36,5 +38,27 @@ public final class SourceDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The rows of a query as ClickHouse's TSVRaw prints them (tab-joined, \\N for NULL,
+     * newline-terminated), in MariaDB's own rendering of each value: what a test compares a
+     * ClickHouse query with.
+     */
+    public static String tsv(Connection db, String sql) {
+        StringBuilder sb = new StringBuilder();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    String v = rs.getString(i);
+                    sb.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
+                }
+                sb.append('\n');
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return sb.toString();
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -125,20 +124,11 @@ class SourceTypeChangeTest {
     }
 
     private static String mariaDb() {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, n, s, CAST(d AS DECIMAL(14, 4)), u, f, nn, e FROM tc_db.t ORDER BY id")) {
-            while (rs.next()) {
-                for (int i = 1; i <= 8; i++) {
-                    String v = rs.getString(i);
-                    sb.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
-                }
-                sb.append('\n');
-            }
+        try (Connection c = stack.mariaDb().connect()) {
+            return SourceDatabase.tsv(c, "SELECT id, n, s, CAST(d AS DECIMAL(14, 4)), u, f, nn, e FROM tc_db.t ORDER BY id");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return sb.toString();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
