@@ -35,6 +35,8 @@ final class LogicalTypes {
     static final String DBZ_YEAR = "io.debezium.time.Year";
     static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
     static final String DBZ_BITS = "io.debezium.data.Bits";
+    /** Parameter on the INT64 a BIT(n), n <= 64, becomes: n, so that the sink can create UInt8..UInt64. */
+    static final String BITS_PARAM = "io.streamingetl.bits";
 
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
@@ -91,8 +93,8 @@ final class LogicalTypes {
                     return convert(schema, SchemaBuilder.int64().name(DBZ_MICRO_TIMESTAMP),
                             v -> zonedTimestampToMicros((String) v));
                 case DBZ_YEAR:
-                    // A plain number: ClickHouse has no year type; keeping the name adds nothing.
-                    return convert(schema, SchemaBuilder.int32(), v -> v);
+                    // Kept as it is: the name lets the sink choose UInt16 (YEAR is 0 or 1901..2155).
+                    return new Conversion(schema, null);
                 case DBZ_VARIABLE_SCALE_DECIMAL:
                     return variableScaleDecimal(schema);
                 case DBZ_BITS:
@@ -147,7 +149,7 @@ final class LogicalTypes {
         if (length == null || Integer.parseInt(length) > 64) {
             return new Conversion(schema, null);
         }
-        return convert(schema, SchemaBuilder.int64(), v -> {
+        return convert(schema, SchemaBuilder.int64().parameter(BITS_PARAM, length), v -> {
             byte[] b = v instanceof ByteBuffer ? toArray((ByteBuffer) v) : (byte[]) v;
             long n = 0;
             for (int i = Math.min(b.length, 8) - 1; i >= 0; i--) {

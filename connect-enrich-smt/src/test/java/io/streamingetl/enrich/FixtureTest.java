@@ -214,6 +214,7 @@ class FixtureTest {
         assertEquals(true, r.get("c_bit1"));
         assertEquals(Schema.Type.INT64, s.field("c_bit10").schema().type());
         assertEquals(0b1010101010L, r.get("c_bit10"));
+        assertEquals("10", s.field("c_bit10").schema().parameters().get(LogicalTypes.BITS_PARAM));
 
         assertEquals(org.apache.kafka.connect.data.Date.LOGICAL_NAME, s.field("c_date").schema().name());
         assertEquals(java.util.Date.from(LocalDate.of(2024, 2, 29).atStartOfDay(ZoneOffset.UTC).toInstant()), r.get("c_date"));
@@ -234,7 +235,7 @@ class FixtureTest {
         assertEquals(LogicalTypes.DBZ_MICRO_TIME, s.field("c_time").schema().name());
         assertEquals(-((838L * 3600 + 59 * 60 + 59) * 1_000_000L), r.get("c_time"), "TIME -838:59:59");
         assertEquals(86_399_999_999L, r.get("c_time6"));
-        assertNull(s.field("c_year").schema().name());
+        assertEquals(LogicalTypes.DBZ_YEAR, s.field("c_year").schema().name());
         assertEquals(2024, r.get("c_year"));
 
         assertEquals("char", r.get("c_char"));

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -142,31 +141,26 @@ class AvroPipelineTest {
     }
 
     /**
-     * Unsigned integers (Debezium propagates their source type) land as UInt8/16/32/64 and read back
+     * Unsigned integers (Debezium propagates their source type) land as UInt8/16/32/64, YEAR as UInt16, BIT(10) as UInt16, and read back
      * as MariaDB renders them: id 1 holds each type's maximum (BIGINT UNSIGNED 2^64-1, which
      * Debezium's long mode carries as -1), id 5 NULLs.
      */
     private static void assertUnsignedExact(ClickHouseServer clickHouse) throws SQLException {
-        String cols = "id, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u";
-        StringBuilder source = new StringBuilder();
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + cols + " FROM fixtures_db.all_types WHERE id IN (1, 5) ORDER BY id")) {
-            while (rs.next()) {
-                for (int i = 1; i <= 6; i++) {
-                    String v = rs.getString(i);
-                    source.append(i > 1 ? "\t" : "").append(v == null ? "\\N" : v);
-                }
-                source.append('\n');
-            }
+        String cols = "id, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u, c_year, c_bit10";
+        String source;
+        try (Connection c = stack.mariaDb().connect()) {
+            source = SourceDatabase.tsv(c, "SELECT " + cols.replace("c_bit10", "c_bit10 + 0")
+                    + " FROM fixtures_db.all_types WHERE id IN (1, 5) ORDER BY id");
         }
-        assertTrue(source.toString().startsWith("1\t255\t65535\t16777215\t4294967295\t18446744073709551615\n"), source.toString());
+        assertTrue(source.startsWith("1\t255\t65535\t16777215\t4294967295\t18446744073709551615\t2024\t682\n"), source);
         for (String db : List.of("json_db", "avro_db")) {
             String columns = columns(clickHouse, db, "all_types");
             for (String expected : List.of("c_tinyint_u\tNullable(UInt8)", "c_smallint_u\tNullable(UInt16)",
-                    "c_mediumint_u\tNullable(UInt32)", "c_int_u\tNullable(UInt32)", "c_bigint_u\tNullable(UInt64)")) {
+                    "c_mediumint_u\tNullable(UInt32)", "c_int_u\tNullable(UInt32)", "c_bigint_u\tNullable(UInt64)",
+                    "c_year\tNullable(UInt16)", "c_bit10\tNullable(UInt16)")) {
                 assertTrue(columns.contains(expected), db + " has " + expected + ":\n" + columns);
             }
-            assertEquals(source.toString(), clickHouse.query("SELECT " + cols + " FROM " + db + ".all_types FINAL"
+            assertEquals(source, clickHouse.query("SELECT " + cols + " FROM " + db + ".all_types FINAL"
                     + " WHERE id IN (1, 5) AND _deleted = 0 ORDER BY id FORMAT TSV"), db + ": unsigned values as MariaDB has them");
         }
     }

@@ -17,6 +17,7 @@ import io.streamingetl.clickhouse.schema.debezium.TimeOfDayType;
 import io.streamingetl.clickhouse.schema.debezium.UnsignedIntType;
 import io.streamingetl.clickhouse.schema.debezium.UuidType;
 import io.streamingetl.clickhouse.schema.debezium.VariableScaleDecimalType;
+import io.streamingetl.clickhouse.schema.debezium.YearType;
 import org.apache.kafka.connect.data.Schema;
 
 import java.util.EnumMap;
@@ -55,6 +56,7 @@ public final class TypeRegistry {
         r.register(new VariableScaleDecimalType());
         r.register(new StringLikeType());
         r.register(new EnumType());
+        r.register(new YearType());
         return r;
     }
 

@@ -32,6 +32,11 @@ class UnsignedIntTypeTest {
         assertEquals("Nullable(UInt32)", REGISTRY.columnType(withSource(SchemaBuilder.int64(), "INT UNSIGNED"), CTX, false));
         assertEquals("UInt64", REGISTRY.columnType(withSource(SchemaBuilder.int64(), "BIGINT UNSIGNED"), CTX, true));
         assertEquals("Nullable(UInt64)", REGISTRY.columnType(withSource(Decimal.builder(0), "BIGINT UNSIGNED"), CTX, false));
+        assertEquals("Nullable(UInt16)", REGISTRY.columnType(SchemaBuilder.int64().parameter(UnsignedIntType.BITS, "10")
+                .optional().build(), CTX, false));                                                  // BIT(10)
+        Schema bit64 = SchemaBuilder.int64().parameter(UnsignedIntType.BITS, "64").build();
+        assertEquals("UInt64", REGISTRY.columnType(bit64, CTX, false));
+        assertEquals(new BigInteger("18446744073709551615"), REGISTRY.lookup(bit64).toCanonical(-1L, bit64));
         // Signed, or not an integer: the Connect type decides.
         assertEquals("Nullable(Int64)", REGISTRY.columnType(withSource(SchemaBuilder.int64(), "BIGINT"), CTX, false));
         assertEquals("Nullable(Decimal(38, 2))", REGISTRY.columnType(withSource(Decimal.builder(2), "DECIMAL UNSIGNED"), CTX, false));

@@ -17,17 +17,29 @@ import java.util.Map;
  * {@code __debezium.source.column.type} (connector option {@code datatype.propagate.source.type}).
  * BIGINT UNSIGNED arrives as INT64 whose bits are the unsigned value ({@code
  * bigint.unsigned.handling.mode=long}: 2^64-1 is -1) or as a Decimal of scale 0 ({@code precise}):
- * both land exact.
+ * both land exact. BIT(n) up to 64 bits, which the enrich SMT turns into an INT64 with the
+ * parameter {@code io.streamingetl.bits}, becomes the smallest UInt that holds n bits (BIT(64)
+ * all ones arrives as -1 and lands as 18446744073709551615).
  */
 public final class UnsignedIntType implements ColumnType {
     /** Debezium's schema parameter naming the source column's type, e.g. {@code BIGINT UNSIGNED}. */
     public static final String SOURCE_TYPE = "__debezium.source.column.type";
+    /** Set by the enrich SMT on the INT64 a BIT(n), n <= 64, becomes: n. */
+    public static final String BITS = "io.streamingetl.bits";
     private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
 
     /** The ClickHouse type for a schema whose source column is an unsigned integer, or null. */
     public static String unsignedType(Schema schema) {
         Map<String, String> params = schema.parameters();
-        String source = params == null ? null : params.get(SOURCE_TYPE);
+        if (params == null) {
+            return null;
+        }
+        String bits = params.get(BITS);
+        if (bits != null && bits.matches("\\d{1,2}") && Integer.parseInt(bits) <= 64) {
+            int n = Integer.parseInt(bits);
+            return n <= 8 ? "UInt8" : n <= 16 ? "UInt16" : n <= 32 ? "UInt32" : "UInt64";
+        }
+        String source = params.get(SOURCE_TYPE);
         if (source == null) {
             return null;
         }
