@@ -18,11 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real schema registry: Apicurio Registry 3.x as its own JVM (Java 21+), in-memory storage,
- * HTTP on 127.0.0.1. Its Confluent-compatible API is {@link #ccompatUrl()}; Apicurio's Connect
- * converter talks to {@link #apiV2Url()}. Ready when {@code /health/ready} on the management port
- * answers 200. Schemas do not survive a restart (in-memory H2), as with the Docker stack's
- * registry on a fresh volume.
+ * A real schema registry: Apicurio Registry 3.x as its own JVM (Java 21+), storage in an H2
+ * file under its data directory, HTTP on 127.0.0.1. Its Confluent-compatible API is
+ * {@link #ccompatUrl()}; Apicurio's Connect converter talks to {@link #apiV2Url()}. Ready when
+ * {@code /health/ready} on the management port answers 200. Schemas survive a restart.
  */
 public final class RegistryServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -71,6 +70,9 @@ public final class RegistryServer implements AutoCloseable {
                 "-Djava.io.tmpdir=" + dataDir,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                // H2 in a file, not in memory: schema ids that records on the topics refer to must
+                // survive a registry restart (kill -9 then deploy.sh), or those records cannot be read.
+                "-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("registry-db").toAbsolutePath(),
                 "-jar", dist.runJar().toString()));
         List<String> command = new ArrayList<>();
         if (lifetime == Lifetime.TIED) {
