@@ -124,11 +124,11 @@ class SinkTaskTest {
         for (String expected : List.of("id\tInt64", "i8\tNullable(Int8)", "dec\tNullable(Decimal(10, 2))",
                 "d\tNullable(Date32)", "ts\tNullable(DateTime64(3, \\'UTC\\'))", "mts\tNullable(DateTime64(6, \\'UTC\\'))",
                 "uuid\tNullable(UUID)", "arr\tArray(Int32)", "arr_s\tArray(Nullable(String))", "m\tMap(String, Int64)",
-                "t\tNullable(Int32)", "mtime\tNullable(Int64)", "flag\tNullable(Bool)")) {
+                "t\tNullable(Int32)", "mtime\tNullable(Time64(6))", "flag\tNullable(Bool)")) {
             assertTrue(types.contains(expected + "\n"), "column " + expected + " in\n" + types);
         }
         assertEquals("1\t-8\t-16\t-32\t1.5\t2.25\ttrue\théllo 🚀\tbytes\t12345678.9\t2022-01-08\t3723004\t"
-                        + "2023-11-14 22:13:20.123\t2023-11-14 22:13:20.123456\t1969-01-01\t45296000001\t"
+                        + "2023-11-14 22:13:20.123\t2023-11-14 22:13:20.123456\t1969-01-01\t12:34:56.000001\t"
                         + "123e4567-e89b-12d3-a456-426614174000\t{\"a\":1}\t2024-01-02T03:04:05.678+02:00\t[1,2,3]\t"
                         + "['a',NULL]\t{'k':7}\t{\"x\":5,\"y\":\"why\"}\t123.456\n"
                         + "2\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t[]\t[]\t{}\t\\N\t\\N\n",

@@ -141,23 +141,24 @@ class AvroPipelineTest {
     }
 
     /**
-     * Unsigned integers (Debezium propagates their source type) land as UInt8/16/32/64, YEAR as UInt16, BIT(10) as UInt16, and read back
+     * Unsigned integers (Debezium propagates their source type) land as UInt8/16/32/64, YEAR as UInt16, BIT(10) as UInt16, TIME as Time64(6) (-838:59:59 included), and read back
      * as MariaDB renders them: id 1 holds each type's maximum (BIGINT UNSIGNED 2^64-1, which
      * Debezium's long mode carries as -1), id 5 NULLs.
      */
     private static void assertUnsignedExact(ClickHouseServer clickHouse) throws SQLException {
-        String cols = "id, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u, c_year, c_bit10";
+        String cols = "id, c_tinyint_u, c_smallint_u, c_mediumint_u, c_int_u, c_bigint_u, c_year, c_bit10, c_time, c_time6";
         String source;
         try (Connection c = stack.mariaDb().connect()) {
-            source = SourceDatabase.tsv(c, "SELECT " + cols.replace("c_bit10", "c_bit10 + 0")
+            source = SourceDatabase.tsv(c, "SELECT " + cols.replace("c_bit10", "c_bit10 + 0").replace("c_time,", "CAST(c_time AS TIME(6)),")
                     + " FROM fixtures_db.all_types WHERE id IN (1, 5) ORDER BY id");
         }
-        assertTrue(source.startsWith("1\t255\t65535\t16777215\t4294967295\t18446744073709551615\t2024\t682\n"), source);
+        assertTrue(source.startsWith("1\t255\t65535\t16777215\t4294967295\t18446744073709551615\t2024\t682\t-838:59:59.000000\t23:59:59.999999\n"), source);
         for (String db : List.of("json_db", "avro_db")) {
             String columns = columns(clickHouse, db, "all_types");
             for (String expected : List.of("c_tinyint_u\tNullable(UInt8)", "c_smallint_u\tNullable(UInt16)",
                     "c_mediumint_u\tNullable(UInt32)", "c_int_u\tNullable(UInt32)", "c_bigint_u\tNullable(UInt64)",
-                    "c_year\tNullable(UInt16)", "c_bit10\tNullable(UInt16)")) {
+                    "c_year\tNullable(UInt16)", "c_bit10\tNullable(UInt16)", "c_time\tNullable(Time64(6))",
+                    "c_time6\tNullable(Time64(6))")) {
                 assertTrue(columns.contains(expected), db + " has " + expected + ":\n" + columns);
             }
             assertEquals(source, clickHouse.query("SELECT " + cols + " FROM " + db + ".all_types FINAL"

@@ -46,6 +46,13 @@ public final class TableManager {
         return new TableDescription(id, cols);
     }
 
+    /** True when the server creates Time64 columns without extra settings (26.7 does; 25.3 has no Time64). */
+    public boolean serverHasTime64() {
+        List<GenericRecord> rows = ClickHouseErrors.call("read server settings", () -> client.queryAll(
+                "SELECT value FROM system.settings WHERE name = 'enable_time_time64_type'"));
+        return !rows.isEmpty() && "1".equals(rows.get(0).getString("value"));
+    }
+
     public void execute(String sql) {
         log.info("ClickHouse DDL: {}", sql);
         ClickHouseErrors.call("DDL " + sql, () -> {

@@ -113,6 +113,8 @@ public final class Encoders {
             case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, daysInRange(v, column, DATE32_MIN_DAY, DATE32_MAX_DAY));
             case DateTime, DateTime32 -> dateTime(column, 0);
             case DateTime64 -> dateTime(column, column.getScale());
+            // Ticks of the column's scale, as the created column's scale matches the source's unit.
+            case Time64 -> (out, v) -> BinaryStreamUtils.writeInt64(out, toLong(v, column));
             case Enum8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, enumValue(column, v));
             case Enum16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, enumValue(column, v));
             case Array -> array(column);

@@ -40,7 +40,7 @@ public final class ColumnPlanner {
     private final TableManager tables;
     private final TypeRegistry registry;
     private final ClickHouseSinkConfig config;
-    private final TypeContext typeContext;
+    private TypeContext typeContext;
     private final Set<String> createdDatabases = new HashSet<>();
 
     private final Map<TableId, TableDescription> descriptions = new HashMap<>();
@@ -66,8 +66,15 @@ public final class ColumnPlanner {
         this.tables = tables;
         this.registry = registry;
         this.config = config;
-        this.typeContext = new TypeContext(registry, config.dateTimeZone(),
-                Set.copyOf(config.lowCardinalityFields()), config.jsonAsJsonType(), config.enumMode(), null);
+    }
+
+    /** Type mapping settings, with the server's features read once, when the first table is planned. */
+    private TypeContext context() {
+        if (typeContext == null) {
+            typeContext = new TypeContext(registry, config.dateTimeZone(), Set.copyOf(config.lowCardinalityFields()),
+                    config.jsonAsJsonType(), config.enumMode(), tables.serverHasTime64(), null);
+        }
+        return typeContext;
     }
 
     /** Drops what is known about a table: the next record re-reads system.columns. */
@@ -177,7 +184,7 @@ public final class ColumnPlanner {
                 continue; // evolution=none with an unmapped field was rejected in evolve()
             }
             ColumnType type = registry.lookup(field.schema());
-            String fieldType = registry.columnType(field.schema(), typeContext.forField(field.name()), false);
+            String fieldType = registry.columnType(field.schema(), context().forField(field.name()), false);
             if (!TypeFamilies.writable(fieldType, c.type()) && !isCdcField(field.name())) {
                 throw new DataException("field '" + field.name() + "' of topic " + record.topic() + " has type "
                         + fieldType + " but column " + table + "." + c.name() + " is " + c.type()
@@ -225,7 +232,7 @@ public final class ColumnPlanner {
                 type = "UInt8";
             } else {
                 // Sort-key columns cannot be Nullable (allow_nullable_key is off by default).
-                type = registry.columnType(f.schema(), typeContext.forField(f.name()), orderBy.contains(f.name()));
+                type = registry.columnType(f.schema(), context().forField(f.name()), orderBy.contains(f.name()));
             }
             cols.add(new ColumnDef(f.name(), type));
         }
@@ -278,7 +285,7 @@ public final class ColumnPlanner {
                 missing.add(f);
             } else if (config.evolution() == Evolution.WIDEN_COLUMNS && c.insertable() && !isCdcField(f.name())) {
                 String wider = ColumnWidening.widened(c.type(),
-                        registry.columnType(f.schema(), typeContext.forField(f.name()), false), c.sortKey());
+                        registry.columnType(f.schema(), context().forField(f.name()), false), c.sortKey());
                 if (wider != null) {
                     widen.put(c.name(), wider);
                 }
@@ -309,7 +316,7 @@ public final class ColumnPlanner {
                     + " has no column in " + table + " and " + ClickHouseSinkConfig.EVOLUTION + "=none");
         }
         for (Field f : missing) {
-            String type = registry.columnType(f.schema(), typeContext.forField(f.name()), false);
+            String type = registry.columnType(f.schema(), context().forField(f.name()), false);
             tables.execute(tables.ddl().addColumn(table, f.name(), type));
         }
         descriptions.remove(table);

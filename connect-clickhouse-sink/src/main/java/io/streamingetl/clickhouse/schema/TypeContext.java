@@ -2,14 +2,17 @@ package io.streamingetl.clickhouse.schema;
 
 import java.util.Set;
 
-/** What type mapping needs beyond the schema: settings and the field being mapped. */
+/**
+ * What type mapping needs beyond the schema: settings, what the server supports (time64: the
+ * Time64 type is enabled by default, as in 26.7 here; 25.3 has no Time64), and the field being mapped.
+ */
 public record TypeContext(TypeRegistry registry, String timeZone, Set<String> lowCardinalityFields,
-                          boolean jsonAsJsonType, EnumMode enumMode, String fieldName) {
+                          boolean jsonAsJsonType, EnumMode enumMode, boolean time64, String fieldName) {
     /** How a source ENUM column (io.debezium.data.Enum) is created: table.enum.type. */
     public enum EnumMode { STRING, LOW_CARDINALITY, ENUM }
 
     public TypeContext forField(String name) {
-        return new TypeContext(registry, timeZone, lowCardinalityFields, jsonAsJsonType, enumMode, name);
+        return new TypeContext(registry, timeZone, lowCardinalityFields, jsonAsJsonType, enumMode, time64, name);
     }
 
     public String quotedZone() {

@@ -2,7 +2,7 @@ package io.streamingetl.clickhouse.schema;
 
 /** Which field types can be written into which existing column types. */
 public final class TypeFamilies {
-    enum Family { INT, FLOAT, DECIMAL, BOOL, STRING, DATE, DATETIME, UUID, ARRAY, MAP, JSON, ENUM, OTHER }
+    enum Family { INT, FLOAT, DECIMAL, BOOL, STRING, DATE, DATETIME, TIME, UUID, ARRAY, MAP, JSON, ENUM, OTHER }
 
     private TypeFamilies() {
     }
@@ -46,6 +46,9 @@ public final class TypeFamilies {
         if (t.startsWith("DateTime")) {
             return Family.DATETIME;
         }
+        if (t.equals("Time") || t.startsWith("Time64")) {
+            return Family.TIME;
+        }
         if (t.equals("UUID")) {
             return Family.UUID;
         }
@@ -74,7 +77,8 @@ public final class TypeFamilies {
         return switch (c) {
             case STRING, JSON -> f != Family.ARRAY && f != Family.MAP || c == Family.JSON;
             case FLOAT, DECIMAL -> f == Family.INT || f == Family.FLOAT || f == Family.DECIMAL;
-            case INT -> f == Family.BOOL;
+            case INT -> f == Family.BOOL || f == Family.TIME; // TIME columns created before Time64 hold the number
+            case TIME -> f == Family.INT;
             case BOOL -> f == Family.INT;
             case ENUM -> f == Family.STRING;
             case UUID -> f == Family.STRING;

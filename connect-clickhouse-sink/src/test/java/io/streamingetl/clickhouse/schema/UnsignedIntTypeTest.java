@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Unsigned source integers, known from Debezium's propagated source type, become UInt columns with exact values. */
 class UnsignedIntTypeTest {
     private static final TypeRegistry REGISTRY = TypeRegistry.standard();
-    private static final TypeContext CTX = new TypeContext(REGISTRY, "UTC", Set.of(), false, TypeContext.EnumMode.LOW_CARDINALITY, "c");
+    private static final TypeContext CTX = new TypeContext(REGISTRY, "UTC", Set.of(), false, TypeContext.EnumMode.LOW_CARDINALITY, true, "c");
 
     private static Schema withSource(SchemaBuilder b, String sourceType) {
         return b.parameter(UnsignedIntType.SOURCE_TYPE, sourceType).optional().build();
