@@ -34,6 +34,7 @@ public final class ClickHouseServer extends ServerProcess {
     private final int tcpPort;
     private final Lifetime lifetime;
     private final Path configFile;
+    private Map<String, String> environment = Map.of();
 
     public ClickHouseServer(Path dataDir, int httpPort, int tcpPort, Lifetime lifetime, Path configFile) {
         super(Duration.ofSeconds(10));
@@ -47,6 +48,12 @@ public final class ClickHouseServer extends ServerProcess {
     /** On free ports, tied to this JVM: for tests. */
     public static ClickHouseServer forTests(Path dataDir) {
         return new ClickHouseServer(dataDir, Ports.free(), Ports.free(), Lifetime.TIED, null);
+    }
+
+    /** The server's own time zone (TZ), e.g. to prove that columns with an explicit zone ignore it. */
+    public ClickHouseServer timeZone(String zone) {
+        this.environment = Map.of("TZ", zone);
+        return this;
     }
 
     public synchronized ClickHouseServer start() {
@@ -65,7 +72,7 @@ public final class ClickHouseServer extends ServerProcess {
         }
         cmd.addAll(List.of("--path=" + dataDir, "--listen_host=127.0.0.1",
                 "--http_port=" + httpPort, "--tcp_port=" + tcpPort, "--query", SERVE_FOREVER));
-        process = ManagedProcess.start("clickhouse", cmd, Map.of(), dataDir.resolveSibling(
+        process = ManagedProcess.start("clickhouse", cmd, environment, dataDir.resolveSibling(
                 dataDir.getFileName() + ".log"), lifetime);
         awaitReady();
         return this;
