@@ -1,5 +1,6 @@
 package io.streamingetl.clickhouse.config;
 
+import io.streamingetl.clickhouse.schema.TypeContext.EnumMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -256,11 +257,11 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public String dateTimeZone() { return getString(DATETIME_TZ); }
     public boolean jsonAsJsonType() { return getString(JSON_TYPE).equalsIgnoreCase("JSON"); }
 
-    public io.streamingetl.clickhouse.schema.TypeContext.EnumMode enumMode() {
+    public EnumMode enumMode() {
         return switch (getString(ENUM_TYPE).toLowerCase(Locale.ROOT)) {
-            case "enum" -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.ENUM;
-            case "string" -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.STRING;
-            default -> io.streamingetl.clickhouse.schema.TypeContext.EnumMode.LOW_CARDINALITY;
+            case "enum" -> EnumMode.ENUM;
+            case "string" -> EnumMode.STRING;
+            default -> EnumMode.LOW_CARDINALITY;
         };
     }
     public int bufferMaxRows() { return getInt(BUFFER_MAX_ROWS); }

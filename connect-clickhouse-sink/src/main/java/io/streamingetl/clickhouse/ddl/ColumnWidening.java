@@ -2,6 +2,8 @@ package io.streamingetl.clickhouse.ddl;
 
 import io.streamingetl.clickhouse.schema.TypeFamilies;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,8 +78,8 @@ public final class ColumnWidening {
         f = ENUM.matcher(field);
         if (c.matches() && f.matches()) {
             // A value added to the source ENUM: every existing name keeps its number.
-            java.util.Map<String, String> existing = enumPairs(c.group(2));
-            java.util.Map<String, String> wanted = enumPairs(f.group(2));
+            Map<String, String> existing = enumPairs(c.group(2));
+            Map<String, String> wanted = enumPairs(f.group(2));
             return wanted.size() > existing.size() && wanted.entrySet().containsAll(existing.entrySet()) ? field : null;
         }
         c = DATETIME64.matcher(column);
@@ -89,8 +91,8 @@ public final class ColumnWidening {
         return null;
     }
 
-    private static java.util.Map<String, String> enumPairs(String body) {
-        java.util.Map<String, String> pairs = new java.util.LinkedHashMap<>();
+    private static Map<String, String> enumPairs(String body) {
+        Map<String, String> pairs = new LinkedHashMap<>();
         Matcher m = ENUM_PAIR.matcher(body);
         while (m.find()) {
             pairs.put(m.group(1), m.group(2));

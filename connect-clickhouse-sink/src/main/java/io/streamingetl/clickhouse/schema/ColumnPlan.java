@@ -8,8 +8,11 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +53,7 @@ public final class ColumnPlan {
 
     /** RowBinaryWithNamesAndTypes' header: column count, names, then types, each a varint-prefixed string. */
     private static byte[] header(Slot[] slots) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeVarUInt(out, slots.length);
         for (Slot slot : slots) {
             writeString(out, slot.column);
@@ -61,13 +64,13 @@ public final class ColumnPlan {
         return out.toByteArray();
     }
 
-    private static void writeString(java.io.ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static void writeString(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         writeVarUInt(out, b.length);
         out.writeBytes(b);
     }
 
-    private static void writeVarUInt(java.io.ByteArrayOutputStream out, long v) {
+    private static void writeVarUInt(ByteArrayOutputStream out, long v) {
         while ((v & ~0x7FL) != 0) {
             out.write((int) (v & 0x7F) | 0x80);
             v >>>= 7;
@@ -89,7 +92,7 @@ public final class ColumnPlan {
 
     /** Per column of the INSERT, the ClickHouse type the plan encodes for. */
     public Map<String, String> columnTypes() {
-        Map<String, String> types = new java.util.LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
         for (Slot slot : slots) {
             types.put(slot.column, slot.columnType);
         }

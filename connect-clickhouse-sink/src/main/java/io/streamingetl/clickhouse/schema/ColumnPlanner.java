@@ -17,6 +17,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.util.ArrayList;
@@ -291,29 +292,23 @@ public final class ColumnPlanner {
                 }
             }
         }
-        widen.forEach((column, type) -> {
-            try {
-                tables.execute(tables.ddl().modifyColumn(table, column, type));
-            } catch (ConnectException e) {
-                if (e instanceof org.apache.kafka.connect.errors.RetriableException) {
-                    throw e;
-                }
-                throw new DataException("field '" + column + "' of topic " + record.topic() + " needs column " + table
-                        + "." + column + " widened to " + type + ", which ClickHouse refused: " + e.getMessage()
-                        + "; alter the column yourself (the record can then be replayed from the DLQ)", e);
-            }
-        });
-        if (missing.isEmpty()) {
-            if (!widen.isEmpty()) {
-                descriptions.remove(table);
-                TableDescription fresh = description(table);
-                return fresh == null ? d : fresh;
-            }
-            return d;
-        }
-        if (config.evolution() == Evolution.NONE) {
+        if (!missing.isEmpty() && config.evolution() == Evolution.NONE) {
             throw new DataException("field '" + missing.get(0).name() + "' of topic " + record.topic()
                     + " has no column in " + table + " and " + ClickHouseSinkConfig.EVOLUTION + "=none");
+        }
+        if (missing.isEmpty() && widen.isEmpty()) {
+            return d;
+        }
+        for (Map.Entry<String, String> w : widen.entrySet()) {
+            try {
+                tables.execute(tables.ddl().modifyColumn(table, w.getKey(), w.getValue()));
+            } catch (RetriableException e) {
+                throw e;
+            } catch (ConnectException e) {
+                throw new DataException("field '" + w.getKey() + "' of topic " + record.topic() + " needs column "
+                        + table + "." + w.getKey() + " widened to " + w.getValue() + ", which ClickHouse refused: "
+                        + e.getMessage() + "; alter the column yourself (the record can then be replayed from the DLQ)", e);
+            }
         }
         for (Field f : missing) {
             String type = registry.columnType(f.schema(), context().forField(f.name()), false);
