@@ -91,8 +91,8 @@ class AvroPipelineTest {
             stack.connect().rest().awaitRunning(mode + "-source", 1, Duration.ofSeconds(90));
             stack.connect().rest().awaitRunning(mode + "-sink", 1, Duration.ofSeconds(90));
         }
-        // The last row of each table's snapshot (rows ClickHouse cannot hold, e.g. DATE 1815-12-10
-        // outside Date32, go to each sink's dead-letter topic, the same way in both modes).
+        // The last row of each table's snapshot (a row ClickHouse refused would go to each sink's
+        // dead-letter topic, and must do so the same way in both modes).
         awaitSameState("the snapshot", "all_types id = 2", "person id = 2", "address id = 1", "geo id = 1");
 
         FixtureWorkload.run(stack.mariaDb(), FixtureWorkload.resource("fixtures-workload.sql"));
@@ -171,11 +171,13 @@ class AvroPipelineTest {
      * Every column of the extremes row (id 1: DECIMAL(65,30), YEAR 1901 and 2155, BIT(64) all ones,
      * 64 KB TEXT, TIMESTAMP(6) at the end of its range, ...) reads back from ClickHouse as MariaDB
      * renders it, in both modes: per column a MariaDB expression and a ClickHouse expression that print the same
-     * text for the same value. Left out: the four columns the workload's later update of id 1 changes
-     * (DATE 9999-12-31 among them); they are covered by the JSON = Avro comparison only.
+     * text for the same value (the workload's update of id 1, DATE 9999-12-31 included, is in). Then
+     * person's DATE column (1815-12-10, 1912-06-23, ...) for every row.
      */
     private static void assertEveryColumnAsMariaDbRendersIt(ClickHouseServer clickHouse) throws SQLException {
         String[][] columns = {
+            {"c_int", "c_int"}, {"c_varchar", "c_varchar"}, {"c_date", "c_date"},
+            {"DATE_FORMAT(c_timestamp6, '%Y-%m-%d %H:%i:%s.%f')", "formatDateTime(c_timestamp6, '%Y-%m-%d %H:%i:%s.%f')"},
             {"c_tinyint", "c_tinyint"}, {"c_smallint", "c_smallint"}, {"c_mediumint", "c_mediumint"},
             {"c_bigint", "c_bigint"}, {"c_decimal", "c_decimal"}, {"c_decimal_wide", "c_decimal_wide"},
             {"CAST(c_float AS CHAR)", "c_float"}, {"CAST(c_double AS CHAR)", "c_double"}, {"c_bool", "c_bool"},
@@ -213,6 +215,15 @@ class AvroPipelineTest {
             for (int i = 0; i < columns.length; i++) {
                 assertEquals(expected[i], actual[i], db + ": " + columns[i][1] + " as MariaDB's " + columns[i][0]);
             }
+        }
+        String persons;
+        try (Connection c = stack.mariaDb().connect()) {
+            persons = SourceDatabase.tsv(c, "SELECT id, birth_date FROM fixtures_db.person ORDER BY id");
+        }
+        assertTrue(persons.startsWith("1\t1815-12-10\n"), persons);
+        for (String db : List.of("json_db", "avro_db")) {
+            assertEquals(persons, clickHouse.query("SELECT id, birth_date FROM " + db + ".person FINAL WHERE _deleted = 0"
+                    + " ORDER BY id FORMAT TSVRaw"), db + ": person.birth_date");
         }
     }
 
