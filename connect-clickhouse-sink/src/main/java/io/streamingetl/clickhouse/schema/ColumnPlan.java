@@ -1,6 +1,7 @@
 package io.streamingetl.clickhouse.schema;
 
 import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.data.format.BinaryStreamUtils;
 import io.streamingetl.clickhouse.encode.ValueEncoder;
 import io.streamingetl.clickhouse.route.TableId;
 import org.apache.kafka.connect.data.Field;
@@ -11,7 +12,7 @@ import org.apache.kafka.connect.errors.DataException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,28 +55,18 @@ public final class ColumnPlan {
     /** RowBinaryWithNamesAndTypes' header: column count, names, then types, each a varint-prefixed string. */
     private static byte[] header(Slot[] slots) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writeVarUInt(out, slots.length);
-        for (Slot slot : slots) {
-            writeString(out, slot.column);
-        }
-        for (Slot slot : slots) {
-            writeString(out, slot.columnType);
+        try {
+            BinaryStreamUtils.writeVarInt(out, slots.length);
+            for (Slot slot : slots) {
+                BinaryStreamUtils.writeString(out, slot.column);
+            }
+            for (Slot slot : slots) {
+                BinaryStreamUtils.writeString(out, slot.columnType);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
         return out.toByteArray();
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        writeVarUInt(out, b.length);
-        out.writeBytes(b);
-    }
-
-    private static void writeVarUInt(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     /** Writes what precedes the rows of one INSERT: the header, or nothing for RowBinaryWithDefaults. */

@@ -69,7 +69,7 @@ public final class TypeRegistry {
 
     public ColumnType lookup(Schema schema) {
         // The source column's type, when Debezium propagates it, outranks the Connect type.
-        if (schema.parameters() != null && UnsignedIntType.unsignedType(schema) != null) {
+        if (UnsignedIntType.unsignedType(schema) != null) {
             return unsigned;
         }
         if (schema.name() != null) {
