@@ -1,5 +1,6 @@
 package io.streamingetl.localstack.junit;
 
+import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Gives a test class the real components it asks for, started once before its first test and
@@ -73,42 +76,78 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) {
         baseDir = freshDir(Path.of("target", "local-stack", context.getRequiredTestClass().getSimpleName()));
         List<CompletableFuture<?>> starting = new ArrayList<>();
-        if (components.contains(Component.MARIADB)) {
-            // Its free port is chosen before the others start: a broker starting meanwhile could take it
-            // as an ephemeral port (seen once in CI: "port ... is already in use").
-            mariaDb = MariaDbServer.forTests(baseDir.resolve("mariadb"));
-        }
         if (components.contains(Component.CLICKHOUSE)) {
-            clickHouse = ClickHouseServer.forTests(baseDir.resolve("clickhouse"));
-            starting.add(CompletableFuture.runAsync(clickHouse::start));
+            starting.add(CompletableFuture.runAsync(() -> clickHouse = startOnFreePorts(
+                    baseDir.resolve("clickhouse"), ClickHouseServer::forTests, ClickHouseServer::start)));
         }
         if (components.contains(Component.KAFKA)) {
-            kafka = KafkaBroker.forTests(baseDir.resolve("kafka"));
-            starting.add(CompletableFuture.runAsync(kafka::start));
+            starting.add(CompletableFuture.runAsync(() -> kafka = startOnFreePorts(
+                    baseDir.resolve("kafka"), KafkaBroker::forTests, KafkaBroker::start)));
         }
         if (components.contains(Component.REGISTRY)) {
-            registry = RegistryServer.forTests(baseDir.resolve("registry"));
-            starting.add(CompletableFuture.runAsync(registry::start));
+            starting.add(CompletableFuture.runAsync(() -> registry = startOnFreePorts(
+                    baseDir.resolve("registry"), RegistryServer::forTests, RegistryServer::start)));
         }
         try {
-            if (components.contains(Component.MARIADB)) {
-                // On this thread: mariadbd is tied to the thread that starts it (see MariaDbServer).
-                mariaDb.start();
+            try {
+                if (components.contains(Component.MARIADB)) {
+                    // On this thread: mariadbd is tied to the thread that starts it (see MariaDbServer).
+                    mariaDb = startOnFreePorts(baseDir.resolve("mariadb"), MariaDbServer::forTests, MariaDbServer::start);
+                }
+            } finally {
+                // All of them, even after a failure: afterAll must see every server that did start.
+                CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
             }
             starting.forEach(CompletableFuture::join);
+            if (components.contains(Component.CONNECT)) {
+                connect = startOnFreePorts(baseDir.resolve("connect"),
+                        dir -> ConnectWorker.forTests(dir, kafka.bootstrapServers(), List.of(StackLayout.pluginPath()),
+                                workerOverrides),
+                        ConnectWorker::start);
+            }
         } catch (RuntimeException e) {
             afterAll(context);
             throw unwrap(e);
         }
-        if (components.contains(Component.CONNECT)) {
-            connect = ConnectWorker.forTests(baseDir.resolve("connect"), kafka.bootstrapServers(),
-                    List.of(StackLayout.pluginPath()), workerOverrides);
+    }
+
+    /**
+     * Starts a server on ports from {@link Ports#free()}, again on fresh ports if one was taken
+     * between the pick and the server's bind: by another build on the same machine, or by an
+     * outgoing connection where the ephemeral range is wider than Linux's default (seen in CI:
+     * "port ... is already in use").
+     */
+    static <T extends AutoCloseable> T startOnFreePorts(Path dir, Function<Path, T> create, Consumer<T> start) {
+        for (int attempt = 1; ; attempt++) {
+            T server = create.apply(freshDir(dir));
             try {
-                connect.start();
+                start.accept(server);
+                return server;
             } catch (RuntimeException e) {
-                afterAll(context);
-                throw e;
+                closeQuietly(server);
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+                System.err.println("[local-stack] " + dir.getFileName() + ": a port was taken before the server bound it;"
+                        + " starting again on fresh ports (" + e.getMessage().lines().findFirst().orElse("") + ")");
             }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable server) {
+        try {
+            server.close();
+        } catch (Exception ignored) {
+            // it did not start; nothing more to release
         }
     }
 
