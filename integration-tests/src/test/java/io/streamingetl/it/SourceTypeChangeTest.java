@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Real ALTER TABLEs in MariaDB while the pipeline streams: widening changes (INT to BIGINT,
  * VARCHAR(20) to VARCHAR(200), DECIMAL(10,2) to DECIMAL(14,4), INT UNSIGNED to BIGINT UNSIGNED,
- * FLOAT to DOUBLE, NOT NULL to NULL, a value added to an ENUM kept as Enum8) modify the ClickHouse columns and the stream goes on with
+ * FLOAT to DOUBLE, NOT NULL to NULL, a value added to an ENUM kept as Enum8 and to a SET kept as
+ * Array(Enum8)) modify the ClickHouse columns and the stream goes on with
  * values only the wider types hold; a dropped column stays in ClickHouse and later rows leave it
  * NULL; a change that cannot be applied (INT to VARCHAR) sends its records to the DLQ with a
  * reason and leaves the column and the rows already written untouched.
@@ -36,9 +37,10 @@ class SourceTypeChangeTest {
     void wideningChangesAlterTheColumnAndTheStreamGoesOn() throws Exception {
         sql("CREATE DATABASE tc_db",
                 "CREATE TABLE tc_db.t (id INT PRIMARY KEY, n INT NOT NULL, s VARCHAR(20) NOT NULL, d DECIMAL(10, 2),"
-                        + " u INT UNSIGNED, f FLOAT, nn INT NOT NULL, gone INT, x INT, e ENUM('s', 'm'))",
-                "INSERT INTO tc_db.t VALUES (1, -2147483648, 'short', 12345678.91, 4294967295, 0.5, 1, 10, 100, 'm'),"
-                        + " (2, 2147483647, '', NULL, NULL, NULL, 2, 20, NULL, NULL)");
+                        + " u INT UNSIGNED, f FLOAT, nn INT NOT NULL, gone INT, x INT, e ENUM('s', 'm'),"
+                        + " st SET('a', 'b'))",
+                "INSERT INTO tc_db.t VALUES (1, -2147483648, 'short', 12345678.91, 4294967295, 0.5, 1, 10, 100, 'm', 'b,a'),"
+                        + " (2, 2147483647, '', NULL, NULL, NULL, 2, 20, NULL, NULL, '')");
         stack.mariaDb().createCdcUser("debezium", "dbz");
         ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("tc-source")
                 .with("database.port", String.valueOf(stack.mariaDb().port()))
@@ -59,9 +61,9 @@ class SourceTypeChangeTest {
 
         sql("ALTER TABLE tc_db.t MODIFY n BIGINT NOT NULL, MODIFY s VARCHAR(200) NOT NULL, MODIFY d DECIMAL(14, 4),"
                         + " MODIFY u BIGINT UNSIGNED, MODIFY f DOUBLE, MODIFY nn INT NULL, DROP COLUMN gone,"
-                        + " MODIFY e ENUM('s', 'm', 'l')",
-                "INSERT INTO tc_db.t (id, n, s, d, u, f, nn, x, e) VALUES (3, 1099511627776, REPEAT('w', 200),"
-                        + " 1234567890.1234, 18446744073709551615, 0.25, NULL, 300, 'l')",
+                        + " MODIFY e ENUM('s', 'm', 'l'), MODIFY st SET('a', 'b', 'c')",
+                "INSERT INTO tc_db.t (id, n, s, d, u, f, nn, x, e, st) VALUES (3, 1099511627776, REPEAT('w', 200),"
+                        + " 1234567890.1234, 18446744073709551615, 0.25, NULL, 300, 'l', 'c,a')",
                 "UPDATE tc_db.t SET n = -1099511627776, d = -0.0001 WHERE id = 1");
         awaitEqual("the widening ALTER");
         assertEquals("""
@@ -75,6 +77,7 @@ class SourceTypeChangeTest {
                 gone\tNullable(Int32)
                 x\tNullable(Int32)
                 e\tNullable(Enum8('' = 0, 's' = 1, 'm' = 2, 'l' = 3))
+                st\tArray(Enum8('' = 0, 'a' = 1, 'b' = 2, 'c' = 3))
                 """, stack.clickHouse().query("SELECT name, type FROM system.columns WHERE database = 'tc_db'"
                 + " AND table = 't' AND NOT startsWith(name, '_') ORDER BY position FORMAT TSVRaw"));
         assertEquals("1\t\\N\n2\t20\n3\t\\N\n", stack.clickHouse().query("SELECT id, gone FROM tc_db.t FINAL ORDER BY id"),
@@ -111,7 +114,7 @@ class SourceTypeChangeTest {
             Wait.until("ClickHouse = MariaDB after " + when, Duration.ofSeconds(90), () -> {
                 last[0] = mariaDb();
                 try {
-                    last[1] = stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e FROM tc_db.t FINAL"
+                    last[1] = stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e, arrayStringConcat(st, ',') FROM tc_db.t FINAL"
                             + " WHERE _deleted = 0 ORDER BY id FORMAT TSVRaw");
                 } catch (IllegalStateException notYet) {
                     return false;
@@ -125,7 +128,7 @@ class SourceTypeChangeTest {
 
     private static String mariaDb() {
         try (Connection c = stack.mariaDb().connect()) {
-            return SourceDatabase.tsv(c, "SELECT id, n, s, CAST(d AS DECIMAL(14, 4)), u, f, nn, e FROM tc_db.t ORDER BY id");
+            return SourceDatabase.tsv(c, "SELECT id, n, s, CAST(d AS DECIMAL(14, 4)), u, f, nn, e, st FROM tc_db.t ORDER BY id");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

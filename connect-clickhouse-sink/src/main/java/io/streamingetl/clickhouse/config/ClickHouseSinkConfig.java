@@ -164,11 +164,14 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
 
         d.define(ENUM_TYPE, Type.STRING, "LowCardinality",
                 ConfigDef.CaseInsensitiveValidString.in("LowCardinality", "Enum", "String"), Importance.LOW,
-                "Column type created for a source ENUM (io.debezium.data.Enum). LowCardinality: "
+                "Column type created for a source ENUM (io.debezium.data.Enum) and the elements of a "
+                        + "source SET (io.debezium.data.EnumSet, created as an Array of them). LowCardinality: "
                         + "LowCardinality(String), any value. Enum: Enum8/Enum16 with the source's values in their "
-                        + "order ('' = 0 for MySQL's invalid-value marker); a value added to the source ENUM "
-                        + "later extends the column (schema.evolution=widen_columns). String: plain String.",
-                GROUP_TABLES, ++o, Width.SHORT, "ENUM column type");
+                        + "order ('' = 0 for MySQL's invalid-value marker); a value added to the source ENUM or SET "
+                        + "later extends the column (schema.evolution=widen_columns). String: plain String, a SET "
+                        + "as its comma-joined text (the only choice that keeps a NULL set apart from the empty "
+                        + "one: ClickHouse has no Nullable(Array)).",
+                GROUP_TABLES, ++o, Width.SHORT, "ENUM and SET column type");
         d.define(JSON_TYPE, Type.STRING, "String", ConfigDef.CaseInsensitiveValidString.in("String", "JSON"),
                 Importance.LOW, "Column type created for JSON text (io.debezium.data.Json) and nested structs.",
                 GROUP_TABLES, ++o, Width.SHORT, "JSON column type");

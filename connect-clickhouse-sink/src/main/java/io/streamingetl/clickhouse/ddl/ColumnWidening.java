@@ -82,6 +82,12 @@ public final class ColumnWidening {
             Map<String, String> wanted = enumPairs(f.group(2));
             return wanted.size() > existing.size() && wanted.entrySet().containsAll(existing.entrySet()) ? field : null;
         }
+        if (column.startsWith("Array(") && field.startsWith("Array(")) {
+            // A member added to a source SET whose column is Array(Enum8(...)).
+            String element = widerBase(TypeFamilies.base(column.substring(6, column.length() - 1)),
+                    TypeFamilies.base(field.substring(6, field.length() - 1)));
+            return element == null ? null : "Array(" + element + ")";
+        }
         c = DATETIME64.matcher(column);
         f = DATETIME64.matcher(field);
         if (c.matches() && f.matches() && c.group(2).equals(f.group(2))

@@ -184,11 +184,11 @@ public final class ColumnPlanner {
             if (c == null || !c.insertable()) {
                 continue; // evolution=none with an unmapped field was rejected in evolve()
             }
-            ColumnType type = registry.lookup(field.schema());
-            String fieldType = registry.columnType(field.schema(), context().forField(field.name()), false);
-            if (!TypeFamilies.writable(fieldType, c.type()) && !isCdcField(field.name())) {
+            ColumnType type = registry.lookup(field.schema()).forColumn(c.type());
+            TypeContext ctx = context().forField(field.name());
+            if (!TypeFamilies.writable(type.clickHouseType(field.schema(), ctx), c.type()) && !isCdcField(field.name())) {
                 throw new DataException("field '" + field.name() + "' of topic " + record.topic() + " has type "
-                        + fieldType + " but column " + table + "." + c.name() + " is " + c.type()
+                        + registry.columnType(field.schema(), ctx, false) + " but column " + table + "." + c.name() + " is " + c.type()
                         + "; this change is not compatible, migrate the column or route to a new table");
             }
             ClickHouseColumn col = ClickHouseColumn.of(c.name(), c.type());

@@ -24,4 +24,12 @@ public interface ColumnType {
     default Object toCanonical(Object value, Schema schema) {
         return value;
     }
+
+    /**
+     * The type that writes this field into an existing column of {@code columnType}: itself, or a
+     * variant for a column created another way (a SET into a String column of an older table).
+     */
+    default ColumnType forColumn(String columnType) {
+        return this;
+    }
 }

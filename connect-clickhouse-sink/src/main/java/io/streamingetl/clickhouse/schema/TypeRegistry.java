@@ -12,6 +12,7 @@ import io.streamingetl.clickhouse.schema.debezium.DebeziumDateType;
 import io.streamingetl.clickhouse.schema.debezium.DebeziumTimestampType;
 import io.streamingetl.clickhouse.schema.debezium.EnumType;
 import io.streamingetl.clickhouse.schema.debezium.JsonType;
+import io.streamingetl.clickhouse.schema.debezium.SetType;
 import io.streamingetl.clickhouse.schema.debezium.StringLikeType;
 import io.streamingetl.clickhouse.schema.debezium.TimeOfDayType;
 import io.streamingetl.clickhouse.schema.debezium.UnsignedIntType;
@@ -56,6 +57,7 @@ public final class TypeRegistry {
         r.register(new VariableScaleDecimalType());
         r.register(new StringLikeType());
         r.register(new EnumType());
+        r.register(new SetType());
         r.register(new YearType());
         return r;
     }

@@ -23,6 +23,8 @@ class ColumnWideningTest {
         assertEquals("Int64", widened("Int32", "Nullable(Int64)", true));                 // a key column stays NOT NULL
         assertEquals("Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2, 'c\\'d' = 3))",                // a value added to an ENUM
                 widened("Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2))", "Nullable(Enum8('' = 0, 'a' = 1, 'b' = 2, 'c\\'d' = 3))", false));
+        assertEquals("Array(Enum8('' = 0, 'a' = 1, 'b' = 2))",                               // a member added to a SET
+                widened("Array(Enum8('' = 0, 'a' = 1))", "Array(Enum8('' = 0, 'a' = 1, 'b' = 2))", false));
     }
 
     @Test
@@ -42,5 +44,7 @@ class ColumnWideningTest {
         assertNull(widened("Int32", "Int32", true));
         assertNull(widened("Enum8('' = 0, 'a' = 1, 'b' = 2)", "Enum8('' = 0, 'b' = 1, 'a' = 2, 'c' = 3)", false)); // renumbered
         assertNull(widened("Enum8('' = 0, 'a' = 1, 'b' = 2)", "Enum8('' = 0, 'a' = 1)", false));                 // a value removed
+        assertNull(widened("Array(Enum8('' = 0, 'a' = 1, 'b' = 2))", "Array(Enum8('' = 0, 'b' = 1))", false));
+        assertNull(widened("Array(LowCardinality(String))", "Array(LowCardinality(String))", false));
     }
 }

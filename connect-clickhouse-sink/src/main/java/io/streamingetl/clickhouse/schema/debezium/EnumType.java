@@ -20,10 +20,16 @@ public final class EnumType implements ColumnType {
 
     @Override
     public String clickHouseType(Schema schema, TypeContext ctx) {
-        String allowed = schema.parameters() == null ? null : schema.parameters().get("allowed");
-        if (ctx.enumMode() != EnumMode.ENUM || allowed == null) {
-            return "String";
-        }
+        String allowed = allowed(schema);
+        return ctx.enumMode() != EnumMode.ENUM || allowed == null ? "String" : enumOf(allowed);
+    }
+
+    static String allowed(Schema schema) {
+        return schema.parameters() == null ? null : schema.parameters().get("allowed");
+    }
+
+    /** Enum8 or Enum16 of the source's comma-joined values, numbered as MySQL numbers them. */
+    static String enumOf(String allowed) {
         String[] values = allowed.isEmpty() ? new String[0] : allowed.split(",", -1);
         StringBuilder b = new StringBuilder(values.length < 127 ? "Enum8(" : "Enum16(").append("'' = 0");
         for (int i = 0; i < values.length; i++) {
