@@ -169,7 +169,7 @@ class AvroPipelineTest {
 
     /**
      * Every column of the extremes row (id 1: DECIMAL(65,30), YEAR 1901 and 2155, BIT(64) all ones,
-     * 64 KB TEXT, TIMESTAMP(6) at the end of its range, ...) reads back from ClickHouse as MariaDB
+     * 64 KB TEXT, TIMESTAMP(6) at the end of its range, DATE and DATETIME 1000-01-01, zero dates as NULL, ...) reads back from ClickHouse as MariaDB
      * renders it, in both modes: per column a MariaDB expression and a ClickHouse expression that print the same
      * text for the same value (the workload's update of id 1, DATE 9999-12-31 included, is in). Then
      * person's DATE column (1815-12-10, 1912-06-23, ...) for every row.
@@ -195,6 +195,11 @@ class AvroPipelineTest {
             {"CAST(c_bit64 AS UNSIGNED)", "c_bit64"}, {"CONCAT(LENGTH(c_text64k), ' ', MD5(c_text64k))",
                 "concat(toString(length(c_text64k)), ' ', lower(hex(MD5(c_text64k))))"},
             {"DATE_FORMAT(c_ts_max, '%Y-%m-%d %H:%i:%s.%f')", "formatDateTime(c_ts_max, '%Y-%m-%d %H:%i:%s.%f')"},
+            {"c_date_min", "c_date_min"},
+            {"DATE_FORMAT(c_dt_min, '%Y-%m-%d %H:%i:%s.%f')", "formatDateTime(c_dt_min, '%Y-%m-%d %H:%i:%s.%f')"},
+            // MySQL's zero date means "no date": Debezium sends null, ClickHouse holds NULL.
+            {"IF(c_date_zero = '0000-00-00', 'zero date', c_date_zero)", "ifNull(toString(c_date_zero), 'zero date')"},
+            {"IF(c_dt_zero = '0000-00-00 00:00:00', 'zero date', c_dt_zero)", "ifNull(toString(c_dt_zero), 'zero date')"},
         };
         StringBuilder maria = new StringBuilder("SELECT ");
         StringBuilder click = new StringBuilder("SELECT ");

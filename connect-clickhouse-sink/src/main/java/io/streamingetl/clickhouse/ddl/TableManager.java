@@ -3,6 +3,7 @@ package io.streamingetl.clickhouse.ddl;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
+import io.streamingetl.clickhouse.encode.DateRange;
 import io.streamingetl.clickhouse.route.TableId;
 import io.streamingetl.clickhouse.write.ClickHouseErrors;
 import org.slf4j.Logger;
@@ -51,6 +52,17 @@ public final class TableManager {
         List<GenericRecord> rows = ClickHouseErrors.call("read server settings", () -> client.queryAll(
                 "SELECT value FROM system.settings WHERE name = 'enable_time_time64_type'"));
         return !rows.isEmpty() && "1".equals(rows.get(0).getString("value"));
+    }
+
+    /**
+     * Whether Date32 and DateTime64 hold MySQL's whole date range here: servers before 26.7 clamp
+     * a time before 1900 to 1900-01-01, newer ones keep it. Probed, not read from the version, so
+     * a backport counts too.
+     */
+    public DateRange serverDateRange() {
+        List<GenericRecord> rows = ClickHouseErrors.call("read the server's date range", () -> client.queryAll(
+                "SELECT toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year")); // 1000-01-01 00:00:00 UTC
+        return !rows.isEmpty() && rows.get(0).getInteger("year") == 1000 ? DateRange.MYSQL : DateRange.CLASSIC;
     }
 
     public void execute(String sql) {

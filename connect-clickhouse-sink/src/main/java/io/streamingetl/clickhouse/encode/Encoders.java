@@ -41,18 +41,8 @@ public final class Encoders {
         }
     }
 
-    /**
-     * Date is 1970-01-01..2149-06-06 (UInt16 days). Date32 and DateTime64 are documented for
-     * 1900..2299, but the server stores and reads back every day of MySQL's DATE range,
-     * 1000-01-01..9999-12-31, sent in RowBinary (checked against 26.7: 1000-01-01, 1815-12-10 and
-     * 9999-12-31 round-trip exactly). Rejecting historical dates would drop real rows (birth dates,
-     * the common 9999-12-31 "open end"), so only values outside MySQL's range are errors.
-     */
+    /** Date is 1970-01-01..2149-06-06 (UInt16 days); Date32 and DateTime64 follow the server's {@link DateRange}. */
     static final int DATE_MAX_DAY = 0xFFFF;
-    static final int DATE32_MIN_DAY = (int) LocalDate.of(1000, 1, 1).toEpochDay();
-    static final int DATE32_MAX_DAY = (int) LocalDate.of(9999, 12, 31).toEpochDay();
-    static final long DATETIME64_MIN_SECOND = DATE32_MIN_DAY * 86_400L;
-    static final long DATETIME64_MAX_SECOND = (DATE32_MAX_DAY + 1L) * 86_400L - 1;
 
     private Encoders() {
     }
@@ -77,7 +67,7 @@ public final class Encoders {
     }
 
     /** The encoder of a non-null value of {@code column}'s type; Nullable is handled by the caller. */
-    public static ValueEncoder forColumn(ClickHouseColumn column) {
+    public static ValueEncoder forColumn(ClickHouseColumn column, DateRange dates) {
         return switch (column.getDataType()) {
             // Range-checked: a narrowing cast would silently store another number (300 -> 44 in UInt8).
             case Int8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, (byte) inRange(v, column, Byte.MIN_VALUE, Byte.MAX_VALUE));
@@ -110,22 +100,22 @@ public final class Encoders {
             case UUID -> (out, v) -> BinaryStreamUtils.writeUuid(out, v instanceof UUID u ? u : parseUuid(v));
             // Out-of-range days would be stored as another date (the server does not check RowBinary).
             case Date -> (out, v) -> BinaryStreamUtils.writeUnsignedInt16(out, daysInRange(v, column, 0, DATE_MAX_DAY));
-            case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, daysInRange(v, column, DATE32_MIN_DAY, DATE32_MAX_DAY));
-            case DateTime, DateTime32 -> dateTime(column, 0);
-            case DateTime64 -> dateTime(column, column.getScale());
+            case Date32 -> (out, v) -> BinaryStreamUtils.writeInt32(out, daysInRange(v, column, dates.minDay(), dates.maxDay()));
+            case DateTime, DateTime32 -> dateTime(column, 0, dates);
+            case DateTime64 -> dateTime(column, column.getScale(), dates);
             // Ticks of the column's scale, as the created column's scale matches the source's unit.
             case Time64 -> (out, v) -> BinaryStreamUtils.writeInt64(out, toLong(v, column));
             case Enum8 -> (out, v) -> BinaryStreamUtils.writeInt8(out, enumValue(column, v));
             case Enum16 -> (out, v) -> BinaryStreamUtils.writeInt16(out, enumValue(column, v));
-            case Array -> array(column);
-            case Map -> map(column);
+            case Array -> array(column, dates);
+            case Map -> map(column, dates);
             default -> (out, v) -> SerializerUtils.serializeData(out, v, column);
         };
     }
 
     /** Nullable(T) wrapper or the plain encoder. Nulls into non-Nullable columns are the caller's business. */
-    public static ValueEncoder nullableAware(ClickHouseColumn column) {
-        ValueEncoder inner = forColumn(column);
+    public static ValueEncoder nullableAware(ClickHouseColumn column, DateRange dates) {
+        ValueEncoder inner = forColumn(column, dates);
         if (!column.isNullable()) {
             return inner;
         }
@@ -139,9 +129,9 @@ public final class Encoders {
         };
     }
 
-    private static ValueEncoder array(ClickHouseColumn column) {
+    private static ValueEncoder array(ClickHouseColumn column, DateRange dates) {
         ClickHouseColumn elem = column.getNestedColumns().get(0);
-        ValueEncoder e = nullableAware(elem);
+        ValueEncoder e = nullableAware(elem, dates);
         boolean nullable = elem.isNullable();
         return (out, v) -> {
             Collection<?> c = v instanceof Collection<?> col ? col : java.util.List.of(v);
@@ -155,9 +145,9 @@ public final class Encoders {
         };
     }
 
-    private static ValueEncoder map(ClickHouseColumn column) {
-        ValueEncoder k = forColumn(column.getKeyInfo());
-        ValueEncoder val = nullableAware(column.getValueInfo());
+    private static ValueEncoder map(ClickHouseColumn column, DateRange dates) {
+        ValueEncoder k = forColumn(column.getKeyInfo(), dates);
+        ValueEncoder val = nullableAware(column.getValueInfo(), dates);
         boolean nullable = column.getValueInfo().isNullable();
         return (out, v) -> {
             if (!(v instanceof Map<?, ?> m)) {
@@ -269,7 +259,7 @@ public final class Encoders {
         return v.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ValueEncoder dateTime(ClickHouseColumn column, int scale) {
+    private static ValueEncoder dateTime(ClickHouseColumn column, int scale, DateRange dates) {
         TimeZone tz = column.getTimeZone();
         ZoneId zone = tz == null ? ZoneOffset.UTC : tz.toZoneId();
         long perSecond = POW10[scale].longValue();
@@ -294,8 +284,8 @@ public final class Encoders {
                 throw mismatch(v, column);
             }
             long seconds = Math.floorDiv(ticks, perSecond);
-            long min = scale == 0 ? 0 : DATETIME64_MIN_SECOND;
-            long max = scale == 0 ? 0xFFFF_FFFFL : DATETIME64_MAX_SECOND;
+            long min = scale == 0 ? 0 : dates.minSecond();
+            long max = scale == 0 ? 0xFFFF_FFFFL : dates.maxSecond();
             if (seconds < min || seconds > max) {
                 throw new DataException(Instant.ofEpochSecond(seconds) + " is out of range for "
                         + column.getOriginalTypeName() + " [" + Instant.ofEpochSecond(min) + ", " + Instant.ofEpochSecond(max) + "]");

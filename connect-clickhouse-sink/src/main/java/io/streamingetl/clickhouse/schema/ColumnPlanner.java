@@ -11,6 +11,7 @@ import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
 import io.streamingetl.clickhouse.ddl.Sql;
 import io.streamingetl.clickhouse.ddl.TableDescription;
 import io.streamingetl.clickhouse.ddl.TableManager;
+import io.streamingetl.clickhouse.encode.DateRange;
 import io.streamingetl.clickhouse.encode.Encoders;
 import io.streamingetl.clickhouse.route.TableId;
 import org.apache.kafka.connect.data.Field;
@@ -42,6 +43,7 @@ public final class ColumnPlanner {
     private final TypeRegistry registry;
     private final ClickHouseSinkConfig config;
     private TypeContext typeContext;
+    private DateRange dates;
     private final Set<String> createdDatabases = new HashSet<>();
 
     private final Map<TableId, TableDescription> descriptions = new HashMap<>();
@@ -76,6 +78,14 @@ public final class ColumnPlanner {
                     config.jsonAsJsonType(), config.enumMode(), tables.serverHasTime64(), null);
         }
         return typeContext;
+    }
+
+    /** The days this server's Date32 and DateTime64 hold, read once, when the first plan is built. */
+    private DateRange dates() {
+        if (dates == null) {
+            dates = tables.serverDateRange();
+        }
+        return dates;
     }
 
     /** Drops what is known about a table: the next record re-reads system.columns. */
@@ -150,7 +160,7 @@ public final class ColumnPlanner {
             json |= col.getDataType() == ClickHouseDataType.JSON;
             names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), null, c.name(), null, null,
-                    Encoders.nullableAware(col), col.isNullable()));
+                    Encoders.nullableAware(col, dates()), col.isNullable()));
         }
         return new ColumnPlan(table, names, slots, true, false, json);
     }
@@ -197,7 +207,7 @@ public final class ColumnPlanner {
             defaults |= field.schema().isOptional() && !nullable;
             names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), field, null, field.schema(), type,
-                    Encoders.nullableAware(col), nullable));
+                    Encoders.nullableAware(col, dates()), nullable));
         }
         if (slots.isEmpty()) {
             throw new DataException("no field of topic " + record.topic() + " matches a column of " + table);

@@ -23,13 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EncoderRangeTest {
     private static byte[] encode(String type, Object value) throws IOException {
+        return encode(type, value, DateRange.MYSQL);
+    }
+
+    private static byte[] encode(String type, Object value, DateRange dates) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Encoders.forColumn(ClickHouseColumn.of("c", type)).encode(out, value);
+        Encoders.forColumn(ClickHouseColumn.of("c", type), dates).encode(out, value);
         return out.toByteArray();
     }
 
     private static void rejected(String type, Object value, String expectedText) {
-        DataException e = assertThrows(DataException.class, () -> encode(type, value), type + " <- " + value);
+        rejected(type, value, DateRange.MYSQL, expectedText);
+    }
+
+    private static void rejected(String type, Object value, DateRange dates, String expectedText) {
+        DataException e = assertThrows(DataException.class, () -> encode(type, value, dates), type + " <- " + value);
         assertTrue(e.getMessage().contains(expectedText) && e.getMessage().contains(type), e.getMessage());
     }
 
@@ -85,5 +93,17 @@ class EncoderRangeTest {
         rejected("DateTime", Date.from(Instant.parse("1969-12-31T23:59:59Z")), "out of range");
         rejected("DateTime", Date.from(Instant.parse("2106-02-08T00:00:00Z")), "out of range");
         assertThrows(ArithmeticException.class, () -> encode("DateTime64(9, 'UTC')", new Date(Long.MAX_VALUE / 1000)));
+    }
+
+    /** A server before 26.7 would show 1000-01-01 as 1900-01-01: there such days are refused, not stored. */
+    @Test
+    void olderServersHoldOnly1900To2299() throws IOException {
+        encode("Date32", day(1900, 1, 1), DateRange.CLASSIC);
+        encode("Date32", day(2299, 12, 31), DateRange.CLASSIC);
+        rejected("Date32", day(1899, 12, 31), DateRange.CLASSIC, "[1900-01-01, 2299-12-31]");
+        rejected("Date32", day(9999, 12, 31), DateRange.CLASSIC, "out of range");
+        encode("DateTime64(6, 'UTC')", Date.from(Instant.parse("2299-12-31T23:59:59Z")), DateRange.CLASSIC);
+        rejected("DateTime64(6, 'UTC')", Date.from(Instant.parse("1000-01-01T00:00:00Z")), DateRange.CLASSIC, "out of range");
+        rejected("DateTime64(3, 'UTC')", Date.from(Instant.parse("2300-01-01T00:00:00Z")), DateRange.CLASSIC, "out of range");
     }
 }
