@@ -359,6 +359,50 @@ class SinkTaskTest {
         }
     }
 
+    /** table.json.type=JSON: MySQL JSON text and nested structs land in ClickHouse JSON columns, paths queryable. */
+    @Test
+    void jsonTextAndStructsIntoJsonColumns() {
+        Schema point = SchemaBuilder.struct().name("io.debezium.data.geometry.Point").optional()
+                .field("x", Schema.FLOAT64_SCHEMA).field("y", Schema.FLOAT64_SCHEMA).build();
+        Schema s = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
+                .field("js", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
+                .field("p", point).build();
+        TopicPartition tp = new TopicPartition("json_cols", 0);
+        try (TaskRun run = new TaskRun(props("table.json.type", "JSON", "order.by", "id"), false, tp)) {
+            run.put(rec("json_cols", 0, 0, null, null, s, new Struct(s).put("id", 1L)
+                            .put("js", "{\"a\": 1, \"b\": [true, null, \"x\"], \"c\": {\"d\": 2.5, \"e\": \"Grüße 🚀\"}}")
+                            .put("p", new Struct(point).put("x", 13.405).put("y", 52.52))),
+                    rec("json_cols", 0, 1, null, null, s, new Struct(s).put("id", 2L)));
+            assertEquals(2, run.committed(tp));
+        }
+        assertEquals("js\tJSON\np\tJSON\n", q("SELECT name, type FROM system.columns WHERE table = 'json_cols'"
+                + " AND name IN ('js', 'p') ORDER BY name"));
+        assertEquals("1\t1\t2.5\tGrüße 🚀\t13.405\n2\t\\N\t\\N\t\\N\t\\N\n",
+                q("SELECT id, js.a, js.c.d, js.c.e, p.x FROM json_cols ORDER BY id"), "a NULL lands as the empty object {}");
+    }
+
+    /** A null in a sorting-key column is refused, not stored as the default that would merge such rows into one. */
+    @Test
+    void aNullSortKeyGoesToTheDlqInsteadOfBecomingTheDefault() {
+        q("CREATE TABLE nullkey (k Int64, v String) ENGINE = ReplacingMergeTree ORDER BY k"
+                + " SETTINGS non_replicated_deduplication_window = 100");
+        Schema s = SchemaBuilder.struct().field("k", Schema.OPTIONAL_INT64_SCHEMA).field("v", Schema.STRING_SCHEMA).build();
+        TopicPartition withSchema = new TopicPartition("nullkey", 0);
+        TopicPartition schemaless = new TopicPartition("nullkey", 1);
+        try (TaskRun run = new TaskRun(props("errors.tolerance", "all"), true, withSchema, schemaless)) {
+            run.put(rec("nullkey", 0, 0, null, null, s, new Struct(s).put("k", 1L).put("v", "a")),
+                    rec("nullkey", 0, 1, null, null, s, new Struct(s).put("v", "b")),
+                    rec("nullkey", 0, 2, null, null, s, new Struct(s).put("v", "c")),
+                    rec("nullkey", 0, 3, null, null, s, new Struct(s).put("k", 2L).put("v", "d")),
+                    new SinkRecord("nullkey", 1, null, null, null, new HashMap<>(Map.of("v", "e")), 0));
+            assertEquals(4, run.committed(withSchema));
+            assertEquals(List.of(1L, 2L, 0L), run.context.errant.stream().map(SinkRecord::kafkaOffset).toList());
+            String why = run.context.errantCauses.get(0).getMessage();
+            assertTrue(why.contains("null in sorting-key column") && why.contains("'k'"), why);
+        }
+        assertEquals("1\ta\n2\td\n", q("SELECT k, v FROM nullkey FINAL ORDER BY k"));
+    }
+
     @Test
     void autoCreateOffFailsClearly() {
         Schema s = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();

@@ -30,7 +30,7 @@ import java.util.Map;
 public final class ColumnPlan {
     /** One INSERT column: where its value comes from and how it is encoded. */
     public record Slot(String column, String columnType, Field field, String mapKey, Schema fieldSchema,
-                       ColumnType type, ValueEncoder encoder, boolean nullable) {
+                       ColumnType type, ValueEncoder encoder, boolean nullable, boolean sortKey) {
     }
 
     private final TableId table;
@@ -123,6 +123,12 @@ public final class ColumnPlan {
             try {
                 if (v != null && slot.type != null) {
                     v = slot.type.toCanonical(v, slot.fieldSchema);
+                }
+                if (v == null && slot.sortKey) {
+                    // Its DEFAULT would give every such row one key: ReplacingMergeTree keeps one of them.
+                    throw new DataException("null in sorting-key column " + table + "." + slot.column
+                            + "; rows would share the column's default as their key and replace each other."
+                            + " Give the field a value, or sort the table by other columns");
                 }
                 if (withDefaults) {
                     if (v == null && !slot.nullable) {

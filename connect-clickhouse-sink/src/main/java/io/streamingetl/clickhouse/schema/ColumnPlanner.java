@@ -160,7 +160,7 @@ public final class ColumnPlanner {
             json |= col.getDataType() == ClickHouseDataType.JSON;
             names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), null, c.name(), null, null,
-                    Encoders.nullableAware(col, dates()), col.isNullable()));
+                    Encoders.nullableAware(col, dates()), col.isNullable(), c.sortKey()));
         }
         return new ColumnPlan(table, names, slots, true, false, json);
     }
@@ -204,10 +204,10 @@ public final class ColumnPlanner {
             ClickHouseColumn col = ClickHouseColumn.of(c.name(), c.type());
             json |= col.getDataType() == ClickHouseDataType.JSON;
             boolean nullable = col.isNullable();
-            defaults |= field.schema().isOptional() && !nullable;
+            defaults |= field.schema().isOptional() && !nullable && !c.sortKey();
             names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), field, null, field.schema(), type,
-                    Encoders.nullableAware(col, dates()), nullable));
+                    Encoders.nullableAware(col, dates()), nullable, c.sortKey()));
         }
         if (slots.isEmpty()) {
             throw new DataException("no field of topic " + record.topic() + " matches a column of " + table);
