@@ -124,6 +124,9 @@ class AvroPipelineTest {
 
         assertUnsignedExact(clickHouse);
         assertEveryColumnAsMariaDbRendersIt(clickHouse);
+        try (Connection c = stack.mariaDb().connect()) {
+            TypeTable.check(c, stack.kafka().bootstrapServers(), "json.fixtures_db.all_types", clickHouse, "json_db");
+        }
 
         for (String table : TABLES) {
             assertConfluentFraming(registry, "avro.fixtures_db." + table);

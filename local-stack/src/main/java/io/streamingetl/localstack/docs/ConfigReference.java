@@ -2,10 +2,6 @@ package io.streamingetl.localstack.docs;
 
 import org.apache.kafka.common.config.ConfigDef;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +16,9 @@ import java.util.Map;
  * and, with {@code -Dreadme.write=true}, rewrites the README section.
  */
 public final class ConfigReference {
-    public static final String BEGIN = "<!-- config-reference:begin (generated from the ConfigDef; edit the code, then run the tests with -Dreadme.write=true) -->";
-    public static final String END = "<!-- config-reference:end -->";
+    private static final GeneratedSection SECTION = new GeneratedSection(
+            "<!-- config-reference:begin (generated from the ConfigDef; edit the code, then run the tests with -Dreadme.write=true) -->",
+            "<!-- config-reference:end -->");
 
     private ConfigReference() {
     }
@@ -70,36 +67,11 @@ public final class ConfigReference {
 
     /** The README's current reference section, or null if it has no markers. */
     public static String section(Path readme) {
-        String text = read(readme);
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin < 0 || end < begin) {
-            return null;
-        }
-        return text.substring(begin + BEGIN.length(), end);
+        return SECTION.read(readme);
     }
 
     /** Writes the rendered reference between the markers. */
     public static void write(Path readme, ConfigDef def) {
-        String text = read(readme);
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new IllegalStateException(readme + " has no " + BEGIN + " ... " + END + " section");
-        }
-        String updated = text.substring(0, begin + BEGIN.length()) + markdown(def) + "\n" + text.substring(end);
-        try {
-            Files.writeString(readme, updated, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path readme) {
-        try {
-            return Files.readString(readme, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SECTION.write(readme, markdown(def));
     }
 }
