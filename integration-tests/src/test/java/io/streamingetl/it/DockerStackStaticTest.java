@@ -79,6 +79,15 @@ class DockerStackStaticTest {
         assertEquals(NETWORK, compose.path("networks").path(NETWORK).path("name").asText());
     }
 
+    /** The Docker stack's ClickHouse is the release branch the tests run: types and date ranges are the tested ones. */
+    @Test
+    void clickHouseImageIsTheTestedReleaseBranch() {
+        String tested = System.getProperty("chdb.npm.version"); // e.g. 26.7.3-stable.1
+        assertNotNull(tested, "chdb.npm.version is passed by the pom");
+        String branch = tested.replaceAll("^(\\d+\\.\\d+)\\..*", "$1");
+        assertEquals("clickhouse/clickhouse-server:" + branch, compose.path("services").path("clickhouse").path("image").asText());
+    }
+
     @Test
     void mountedPathsAreWhatTheProjectBuilds() {
         Map<String, String> mounts = new HashMap<>();

@@ -47,7 +47,7 @@ public final class TableManager {
         return new TableDescription(id, cols);
     }
 
-    /** True when the server creates Time64 columns without extra settings (26.7 does; 25.3 has no Time64). */
+    /** True when the server creates Time64 columns without extra settings (26.7 does; servers before 25.6 have no Time64). */
     public boolean serverHasTime64() {
         List<GenericRecord> rows = ClickHouseErrors.call("read server settings", () -> client.queryAll(
                 "SELECT value FROM system.settings WHERE name = 'enable_time_time64_type'"));

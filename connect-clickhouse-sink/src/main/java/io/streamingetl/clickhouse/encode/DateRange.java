@@ -13,7 +13,7 @@ public record DateRange(int minDay, int maxDay) {
      * MySQL's DATE and DATETIME range, 1000-01-01..9999-12-31, round-trips exactly (tested on 26.7).
      */
     public static final DateRange MYSQL = of(LocalDate.of(1000, 1, 1), LocalDate.of(9999, 12, 31));
-    /** Older servers (the Docker stack's 25.3): the documented 1900..2299; outside it they clamp. */
+    /** Older servers (e.g. 25.3 LTS): the documented 1900..2299; outside it they clamp. */
     public static final DateRange CLASSIC = of(LocalDate.of(1900, 1, 1), LocalDate.of(2299, 12, 31));
 
     private static DateRange of(LocalDate min, LocalDate max) {
