@@ -39,6 +39,7 @@ public final class TableBuffer implements InsertBlock {
     private long rangeFirst = -1;
     private long rangeLast = -1;
     private boolean sealed;
+    private long sealedMs;
     private boolean replay;
 
     public TableBuffer(String connector, TableId table, TopicPartition partition, ColumnPlan plan, long nowMs,
@@ -100,6 +101,12 @@ public final class TableBuffer implements InsertBlock {
             rangeLast = lastOffset();
         }
         sealed = true;
+        sealedMs = System.currentTimeMillis();
+    }
+
+    /** When it was sealed (epoch ms), for the timeline log. */
+    public long sealedMs() {
+        return sealedMs;
     }
 
     public boolean isSealed() {

@@ -59,6 +59,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String BUFFER_MAX_ROWS = "buffer.max.rows";
     public static final String BUFFER_MAX_BYTES = "buffer.max.bytes";
     public static final String BUFFER_FLUSH_INTERVAL_MS = "buffer.flush.interval.ms";
+    public static final String BUFFER_MIN_INSERT_INTERVAL_MS = "buffer.min.insert.interval.ms";
 
     public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
@@ -193,8 +194,17 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                         + "the buffers use.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Max buffered bytes");
         d.define(BUFFER_FLUSH_INTERVAL_MS, Type.LONG, 5_000L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.MEDIUM,
-                "A buffer older than this is inserted at the next put/preCommit.",
+                "The longest a buffered row waits: a buffer this old is inserted (the task asks Connect "
+                        + "to call it back in time).",
                 GROUP_BUFFER, ++o, Width.SHORT, "Flush interval (ms)");
+        d.define(BUFFER_MIN_INSERT_INTERVAL_MS, Type.LONG, 250L, ParsedOnly.of(ConfigDef.Range.atLeast(-1)),
+                Importance.MEDIUM,
+                "Adaptive flushing: a buffer is inserted as soon as its table's previous insert from the same "
+                        + "topic partition is this long ago, so a lone change goes in at once and under load "
+                        + "each table gets at most one insert per interval and partition (each insert is a new "
+                        + "ClickHouse part). -1 turns it off: buffers then wait for " + BUFFER_FLUSH_INTERVAL_MS
+                        + " or a size limit.",
+                GROUP_BUFFER, ++o, Width.SHORT, "Min insert interval (ms)");
 
         o = 0;
         d.define(RETRY_MAX_ATTEMPTS, Type.INT, 3, ParsedOnly.of(ConfigDef.Range.atLeast(1)), Importance.LOW,
@@ -270,6 +280,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public int bufferMaxRows() { return getInt(BUFFER_MAX_ROWS); }
     public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES); }
     public long flushIntervalMs() { return getLong(BUFFER_FLUSH_INTERVAL_MS); }
+    public long minInsertIntervalMs() { return getLong(BUFFER_MIN_INSERT_INTERVAL_MS); }
     public int retryMaxAttempts() { return getInt(RETRY_MAX_ATTEMPTS); }
     public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS); }
     public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS); }

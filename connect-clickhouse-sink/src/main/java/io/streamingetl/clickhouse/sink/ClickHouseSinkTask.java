@@ -55,6 +55,11 @@ import java.util.concurrent.TimeUnit;
  */
 public class ClickHouseSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSinkTask.class);
+    /**
+     * At DEBUG, one line per put() and per insert with offsets and epoch-ms times: where a record
+     * waited (bench/soak.sh turns it on through the worker's /admin/loggers).
+     */
+    private static final Logger timeline = LoggerFactory.getLogger("io.streamingetl.clickhouse.timeline");
     public static final String TASK_ID = "task.id";
 
     private ClickHouseSinkConfig config;
@@ -99,7 +104,8 @@ public class ClickHouseSinkTask extends SinkTask {
         router = new TableRouter(config);
         metrics = new SinkMetrics(connector, taskId);
         metrics.bufferGauges(() -> bufferedBytes, () -> bufferedRows, config.bufferMaxBytes());
-        policy = new FlushPolicy(config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs());
+        policy = new FlushPolicy(config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs(),
+                config.minInsertIntervalMs());
         if (config.dedupEnabled()) {
             rangeStore = new RangeStore(client, new TableId(config.database(), config.dedupStateTable()), connector);
             dedupCheck = new DedupCheck(client);
@@ -141,6 +147,9 @@ public class ClickHouseSinkTask extends SinkTask {
         rewound.clear();
         if (!records.isEmpty()) {
             metrics.received(records.size());
+            if (timeline.isDebugEnabled()) {
+                logPut(records);
+            }
         }
         long deadline = deadline();
         try {
@@ -167,13 +176,40 @@ public class ClickHouseSinkTask extends SinkTask {
             }
             long now = System.currentTimeMillis();
             for (PartitionState state : partitions.values()) {
-                state.sealWhere(b -> policy.full(b) || policy.old(b, now));
+                state.sealDue(policy, now);
             }
             insertSealed(deadline);
+            wakeUpWhenDue();
         } catch (RetriableException e) {
             context.timeout(config.retryBackoffMaxMs());
             throw e;
         }
+    }
+
+    /**
+     * Connect polls Kafka for up to offset.flush.interval.ms (60 s by default) when no records come:
+     * ask it to call put() again when the next open buffer falls due, so no row waits longer.
+     */
+    private void wakeUpWhenDue() {
+        long next = Long.MAX_VALUE;
+        for (PartitionState state : partitions.values()) {
+            next = Math.min(next, state.nextDueMs(policy));
+        }
+        if (next != Long.MAX_VALUE && context != null) {
+            context.timeout(Math.max(1, next - System.currentTimeMillis()));
+        }
+    }
+
+    private static void logPut(Collection<SinkRecord> records) {
+        Map<String, long[]> ranges = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            long[] range = ranges.computeIfAbsent(r.topic() + "-" + r.kafkaPartition(),
+                    k -> new long[] {r.kafkaOffset(), r.kafkaOffset()});
+            range[0] = Math.min(range[0], r.kafkaOffset());
+            range[1] = Math.max(range[1], r.kafkaOffset());
+        }
+        long now = System.currentTimeMillis();
+        ranges.forEach((tp, range) -> timeline.debug("put {} {}..{} at {}", tp, range[0], range[1], now));
     }
 
     private TopicPartition partitionOf(SinkRecord r) {
@@ -322,7 +358,13 @@ public class ClickHouseSinkTask extends SinkTask {
                 throw new InsertFailure("the columns of " + buf.table() + " changed since its rows were encoded",
                         ErrorClass.SCHEMA, -1, null);
             }
+            long sentMs = System.currentTimeMillis();
             writer.insert(buf, deadline, this::rejected);
+            if (timeline.isDebugEnabled()) {
+                timeline.debug("insert {} {}-{} {}..{} rows {} sealed {} sent {} done {}", buf.table(),
+                        buf.partition().topic(), buf.partition().partition(), buf.firstOffset(), buf.lastOffset(),
+                        buf.rows(), buf.sealedMs(), sentMs, System.currentTimeMillis());
+            }
         } catch (InsertFailure f) {
             if (f.errorClass() == ErrorClass.TRANSIENT) {
                 // The buffer stays sealed; Connect pauses, then calls put() again and it goes first.
@@ -336,7 +378,7 @@ public class ClickHouseSinkTask extends SinkTask {
             }
             throw new ConnectException(f.getMessage(), f);
         }
-        state.inserted(buf);
+        state.inserted(buf, System.currentTimeMillis());
         bufferedBytes -= buf.sizeBytes();
         bufferedRows -= buf.rows();
         schemaRetries.remove(buf.table());
@@ -413,11 +455,12 @@ public class ClickHouseSinkTask extends SinkTask {
                 // The consumer's position counts records that never reach put() (dropped by a
                 // transform, failed in the converter): a replay range they ended is complete.
                 state.positionReached(e.getValue().offset());
-                state.sealWhere(b -> policy.full(b) || policy.old(b, now));
+                state.sealDue(policy, now);
             }
         }
         try {
             insertSealed(deadline());
+            wakeUpWhenDue();
         } catch (RetriableException e) {
             log.warn("Insert before commit postponed: {}", e.getMessage());
         }

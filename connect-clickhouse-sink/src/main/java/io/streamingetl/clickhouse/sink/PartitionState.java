@@ -1,5 +1,6 @@
 package io.streamingetl.clickhouse.sink;
 
+import io.streamingetl.clickhouse.buffer.FlushPolicy;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.route.TableId;
 import io.streamingetl.clickhouse.write.Range;
@@ -54,6 +55,8 @@ final class PartitionState {
     private final Map<TableId, Range> remembered = new HashMap<>();
     /** Tables whose replay buffer had to be cut before its range ended: the rest is not replayed. */
     private final java.util.Set<TableId> replayCut = new java.util.HashSet<>();
+    /** When each table last received an insert from this partition: the adaptive flush spaces them. */
+    private final Map<TableId, Long> lastInsertMs = new HashMap<>();
     private boolean rangesLoaded;
 
     PartitionState(TopicPartition partition) {
@@ -168,6 +171,26 @@ final class PartitionState {
         sealed.addLast(b);
     }
 
+    /** Seals the open buffers the policy says are due (adaptive, size, age). */
+    void sealDue(FlushPolicy policy, long nowMs) {
+        sealWhere(b -> policy.due(b, lastInsertMs(b.table()), nowMs));
+    }
+
+    /** The earliest time an open buffer here becomes due by time, or Long.MAX_VALUE. */
+    long nextDueMs(FlushPolicy policy) {
+        long next = Long.MAX_VALUE;
+        for (TableBuffer b : open.values()) {
+            if (!b.isReplay()) {
+                next = Math.min(next, policy.dueAtMs(b, lastInsertMs(b.table())));
+            }
+        }
+        return next;
+    }
+
+    private long lastInsertMs(TableId table) {
+        return lastInsertMs.getOrDefault(table, FlushPolicy.NEVER);
+    }
+
     /** Seals every open buffer that {@code due} selects, except replay buffers, whose end is fixed. */
     void sealWhere(Predicate<TableBuffer> due) {
         List<TableId> tables = new ArrayList<>();
@@ -185,11 +208,12 @@ final class PartitionState {
     }
 
     /** ClickHouse confirmed {@code b}, the head of the sealed queue. */
-    void inserted(TableBuffer b) {
+    void inserted(TableBuffer b, long nowMs) {
         if (sealed.pollFirst() != b) {
             throw new IllegalStateException("inserted out of order: " + b.token());
         }
         remembered.put(b.table(), new Range(b.rangeFirst(), b.rangeLast()));
+        lastInsertMs.put(b.table(), nowMs);
     }
 
     /** The first offset not yet in ClickHouse, or null when nothing was seen since open. */

@@ -18,7 +18,9 @@ public final class JavaCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
-        cmd.add("-XX:+UseSerialGC");
+        if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            cmd.add("-XX:+UseSerialGC"); // small footprint: several of these JVMs share 2 cores
+        }
         cmd.add("-Djava.awt.headless=true");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
