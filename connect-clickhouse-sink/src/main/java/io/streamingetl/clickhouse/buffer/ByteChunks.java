@@ -11,7 +11,7 @@ import java.util.List;
  * whose encoding failed half way.
  */
 public final class ByteChunks extends OutputStream {
-    private static final int FIRST = 8 * 1024;
+    private static final int FIRST = 1024; // small: an idle table's buffer costs little (many tables, one budget)
     private static final int MAX = 1024 * 1024;
 
     private final List<byte[]> full = new ArrayList<>();
@@ -54,6 +54,11 @@ public final class ByteChunks extends OutputStream {
 
     public long size() {
         return fullBytes + pos;
+    }
+
+    /** Bytes allocated for the chunks, written or not: what the buffers cost the heap. */
+    public long capacity() {
+        return fullBytes + current.length;
     }
 
     public void mark() {

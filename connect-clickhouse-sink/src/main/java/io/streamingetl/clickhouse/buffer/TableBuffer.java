@@ -39,6 +39,7 @@ public final class TableBuffer implements InsertBlock {
     private long rangeFirst = -1;
     private long rangeLast = -1;
     private boolean sealed;
+    private long accounted;
     private long sealedMs;
     private boolean replay;
 
@@ -145,6 +146,24 @@ public final class TableBuffer implements InsertBlock {
     @Override
     public long sizeBytes() {
         return bytes.size();
+    }
+
+    /** Heap this buffer allocated: its chunks and its row index (the kept records are not counted). */
+    public long allocatedBytes() {
+        return bytes.capacity() + 16L * rowStart.length;
+    }
+
+    /** Allocation since the last call: the task adds it to its budget as the buffer grows. */
+    public long newlyAllocated() {
+        long now = allocatedBytes();
+        long delta = now - accounted;
+        accounted = now;
+        return delta;
+    }
+
+    /** What {@link #newlyAllocated()} has handed out: the task gives it back when the buffer goes. */
+    public long accountedBytes() {
+        return accounted;
     }
 
     @Override

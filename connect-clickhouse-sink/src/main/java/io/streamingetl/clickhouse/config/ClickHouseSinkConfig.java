@@ -190,8 +190,9 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "Rows per table (and topic partition) that trigger an insert.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Max rows per insert");
         d.define(BUFFER_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ParsedOnly.of(ConfigDef.Range.atLeast(1024)), Importance.MEDIUM,
-                "Encoded bytes buffered by the task across all tables; reaching it flushes. Bounds the heap "
-                        + "the buffers use.",
+                "Heap the task's buffers may allocate across all tables and partitions, counted by "
+                        + "allocated capacity (chunks and row index), not bytes written; reaching it inserts the "
+                        + "largest buffers until half is free.",
                 GROUP_BUFFER, ++o, Width.SHORT, "Max buffered bytes");
         d.define(BUFFER_FLUSH_INTERVAL_MS, Type.LONG, 5_000L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.MEDIUM,
                 "The longest a buffered row waits: a buffer this old is inserted (the task asks Connect "

@@ -79,6 +79,7 @@ public class ClickHouseSinkTask extends SinkTask {
     private boolean keepRecords;
 
     private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
+    /** Heap the buffers allocated (chunks and row index), not bytes written: what buffer.max.bytes bounds. */
     private long bufferedBytes;
     private long bufferedRows;
     /** Partitions rewound during this put(): the rest of the batch comes again after the seek. */
@@ -294,7 +295,6 @@ public class ClickHouseSinkTask extends SinkTask {
                         System.currentTimeMillis(), keepRecords), offset);
             }
             ByteChunks bytes = buf.bytes();
-            long before = bytes.size();
             buf.beginRow();
             try {
                 plan.encode(record.value(), bytes);
@@ -306,7 +306,7 @@ public class ClickHouseSinkTask extends SinkTask {
                 throw new DataException(e.getMessage(), e);
             }
             buf.rowAdded(offset, record);
-            bufferedBytes += bytes.size() - before;
+            bufferedBytes += buf.newlyAllocated();
             bufferedRows++;
             state.rowAdded(buf, offset);
             if (!buf.isReplay() && policy.full(buf)) {
@@ -326,7 +326,7 @@ public class ClickHouseSinkTask extends SinkTask {
         for (PartitionState s : partitions.values()) {
             all.addAll(s.buffers());
         }
-        all.sort((a, b) -> Long.compare(b.sizeBytes(), a.sizeBytes()));
+        all.sort((a, b) -> Long.compare(b.accountedBytes(), a.accountedBytes()));
         long left = bufferedBytes;
         for (TableBuffer b : all) {
             if (left < policy.maxBytes() / 2) {
@@ -335,7 +335,7 @@ public class ClickHouseSinkTask extends SinkTask {
             if (!b.isSealed() && !b.isReplay()) {
                 partitions.get(b.partition()).seal(b.table());
             }
-            left -= b.sizeBytes();
+            left -= b.accountedBytes();
         }
     }
 
@@ -379,7 +379,7 @@ public class ClickHouseSinkTask extends SinkTask {
             throw new ConnectException(f.getMessage(), f);
         }
         state.inserted(buf, System.currentTimeMillis());
-        bufferedBytes -= buf.sizeBytes();
+        bufferedBytes -= buf.accountedBytes();
         bufferedRows -= buf.rows();
         schemaRetries.remove(buf.table());
         if (crash != CrashMode.NONE) {
@@ -440,7 +440,7 @@ public class ClickHouseSinkTask extends SinkTask {
 
     private void release(Collection<TableBuffer> dropped) {
         for (TableBuffer b : dropped) {
-            bufferedBytes -= b.sizeBytes();
+            bufferedBytes -= b.accountedBytes();
             bufferedRows -= b.rows();
         }
     }
