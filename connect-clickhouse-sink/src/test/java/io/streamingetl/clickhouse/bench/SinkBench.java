@@ -69,12 +69,14 @@ public final class SinkBench {
         ClickHouseServer server = ClickHouseServer.forTests(dir).start();
         try (Client client = new Client.Builder().addEndpoint(server.httpUrl()).setUsername("default")
                 .setPassword("").build()) {
-            for (String t : List.of("warm_raw", "warm_sink", "bench_raw", "bench_sink")) {
+            for (String t : List.of("warm_raw", "warm_sink", "bench_raw", "bench_sink", "warm_http", "bench_http")) {
                 server.query("CREATE TABLE " + t + DDL);
             }
             raw(client, "warm_raw", 200_000);
             sink(server.httpUrl(), "warm_sink", 200_000);
 
+            http(client, server.httpUrl(), "warm_http", 200_000);
+            long httpNanos = http(client, server.httpUrl(), "bench_http", rows);
             long rawNanos = raw(client, "bench_raw", rows);
             resetPeaks();
             long[] sink = sink(server.httpUrl(), "bench_sink", rows);
@@ -82,11 +84,15 @@ public final class SinkBench {
 
             check(server, "bench_raw", rows);
             check(server, "bench_sink", rows);
+            check(server, "bench_http", rows);
             double rawRate = rows / (rawNanos / 1e9);
             double sinkRate = rows / (sink[0] / 1e9);
             System.out.printf("rows: %d (10 columns), inserts of %d rows%n", rows, BATCH);
             System.out.printf("raw client (RowBinaryFormatWriter): %.0f rows/s (%.2f s)%n", rawRate, rawNanos / 1e9);
             System.out.printf("sink task put()/preCommit():        %.0f rows/s (%.2f s)%n", sinkRate, sink[0] / 1e9);
+            System.out.printf("raw HTTP POST of pre-encoded RowBinary (the physical limit here): %.0f rows/s (%.2f s);"
+                    + " the sink reaches %.0f %% of it%n", rows / (httpNanos / 1e9), httpNanos / 1e9,
+                    100.0 * sinkRate / (rows / (httpNanos / 1e9)));
             System.out.printf("sink peak heap: %d MB used by the JVM heap pools while the sink ran (garbage included, -Xmx1g); "
                     + "%d MB live after GC; %d MB peak in the task's buffers%n",
                     peakHeap / (1024 * 1024), liveHeapPeak / (1024 * 1024), sink[1] / (1024 * 1024));
@@ -110,19 +116,55 @@ public final class SinkBench {
             client.insert(table, out -> {
                 RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, schema, ClickHouseFormat.RowBinary);
                 for (long i = begin; i < end; i++) {
-                    w.setValue("id", i);
-                    w.setValue("i", (int) (i * 31));
-                    w.setValue("s", s(i));
-                    w.setValue("ns", i % 3 == 0 ? null : "n" + i);
-                    w.setValue("ts", ZonedDateTime.ofInstant(Instant.ofEpochMilli(BASE_MS + i), ZoneOffset.UTC));
-                    w.setValue("f", i * 0.5);
-                    w.setValue("d", BigDecimal.valueOf(i * 7 % 100_000_000L, 2));
-                    w.setValue("flag", (int) (i % 2));
-                    w.setValue("version", i);
-                    w.setValue("day", LocalDate.ofEpochDay(19_000 + i % 1000));
-                    w.commitRow();
+                    writeRow(w, i);
                 }
             }, ClickHouseFormat.RowBinary, settings).get(10, TimeUnit.MINUTES).close();
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** Row {@code i} of the benchmark through the client's writer (both baselines). */
+    static void writeRow(RowBinaryFormatWriter w, long i) throws java.io.IOException {
+        w.setValue("id", i);
+        w.setValue("i", (int) (i * 31));
+        w.setValue("s", s(i));
+        w.setValue("ns", i % 3 == 0 ? null : "n" + i);
+        w.setValue("ts", ZonedDateTime.ofInstant(Instant.ofEpochMilli(BASE_MS + i), ZoneOffset.UTC));
+        w.setValue("f", i * 0.5);
+        w.setValue("d", BigDecimal.valueOf(i * 7 % 100_000_000L, 2));
+        w.setValue("flag", (int) (i % 2));
+        w.setValue("version", i);
+        w.setValue("day", LocalDate.ofEpochDay(19_000 + i % 1000));
+        w.commitRow();
+    }
+
+    /**
+     * The same rows encoded once, before the clock starts, by the client's writer; then only their
+     * POST bodies are timed (java.net.http, one insert of BATCH rows at a time): what ClickHouse and
+     * the loopback take, with no encoding at all.
+     */
+    static long http(Client client, String url, String table, int rows) throws Exception {
+        TableSchema schema = client.getTableSchema(table);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int from = 0; from < rows; from += BATCH) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, schema, ClickHouseFormat.RowBinary);
+            for (long i = from; i < Math.min(rows, from + BATCH); i++) {
+                writeRow(w, i);
+            }
+            bodies.add(out.toByteArray());
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create(url + "/?async_insert=0&query="
+                + java.net.URLEncoder.encode("INSERT INTO " + table + " FORMAT RowBinary", java.nio.charset.StandardCharsets.UTF_8));
+        long start = System.nanoTime();
+        for (byte[] body : bodies) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("insert failed: " + response.body());
+            }
         }
         return System.nanoTime() - start;
     }
@@ -136,6 +178,7 @@ public final class SinkBench {
         props.put("database.name.template", "");
         props.put("buffer.max.rows", Integer.toString(BATCH));
         props.put("buffer.flush.interval.ms", "600000");
+        props.put("buffer.min.insert.interval.ms", "-1"); // inserts of BATCH rows, as the baseline's
         TopicPartition tp = new TopicPartition("bench", 0);
         ClickHouseSinkTask task = new ClickHouseSinkTask();
         task.initialize(new BenchContext(props, tp));

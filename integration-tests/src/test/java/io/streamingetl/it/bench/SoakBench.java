@@ -64,21 +64,21 @@ public final class SoakBench {
     /** What one load phase gave. */
     private record Phase(int targetRate, long changes, double sourceRate, long startMs, long endMs, List<Hops.Probe> probes) {
         long p99() {
-            List<Long> lat = new ArrayList<>();
-            for (Hops.Probe p : probes) {
-                lat.add(p.visibleMs < 0 ? Long.MAX_VALUE / 4 : p.visibleMs - p.commitMs);
-            }
-            Collections.sort(lat);
-            return Hops.pct(lat, 0.99);
+            return Hops.pct(latencies(), 0.99);
         }
 
         long p50() {
+            return Hops.pct(latencies(), 0.50);
+        }
+
+        /** commit->visible of every probe, sorted; one never seen counts as endless. */
+        private List<Long> latencies() {
             List<Long> lat = new ArrayList<>();
             for (Hops.Probe p : probes) {
                 lat.add(p.visibleMs < 0 ? Long.MAX_VALUE / 4 : p.visibleMs - p.commitMs);
             }
             Collections.sort(lat);
-            return Hops.pct(lat, 0.50);
+            return lat;
         }
     }
 

@@ -7,6 +7,7 @@ import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.KafkaBroker;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 import io.streamingetl.localstack.registry.RegistryServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -47,6 +48,8 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     private final Set<Component> components;
     private final Map<String, String> workerOverrides = new HashMap<>();
+    private String clickHouseConfig;
+    private String clickHouseUsers;
     private Path baseDir;
     private ClickHouseServer clickHouse;
     private MariaDbServer mariaDb;
@@ -72,13 +75,42 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         return this;
     }
 
+    /**
+     * ClickHouse's server configuration and users file, each the XML inside {@code <clickhouse>}
+     * (e.g. merge_tree settings; a default user whose profile changes a query setting).
+     */
+    public LocalStackExtension clickHouseConfig(String configXml, String usersXml) {
+        clickHouseConfig = configXml;
+        clickHouseUsers = usersXml;
+        return this;
+    }
+
+    private ClickHouseServer newClickHouse(Path dir) {
+        if (clickHouseConfig == null) {
+            return ClickHouseServer.forTests(dir);
+        }
+        try {
+            String users = "";
+            if (clickHouseUsers != null) {
+                Path file = Files.writeString(dir.resolveSibling("clickhouse-users.xml"),
+                        "<clickhouse>\n" + clickHouseUsers + "\n</clickhouse>\n");
+                users = "<user_directories><users_xml><path>" + file.toAbsolutePath() + "</path></users_xml></user_directories>\n";
+            }
+            Path config = Files.writeString(dir.resolveSibling("clickhouse-config.xml"),
+                    "<clickhouse>\n" + clickHouseConfig + "\n" + users + "</clickhouse>\n");
+            return new ClickHouseServer(dir, Ports.free(), Ports.free(), Lifetime.TIED, config.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         baseDir = freshDir(Path.of("target", "local-stack", context.getRequiredTestClass().getSimpleName()));
         List<CompletableFuture<?>> starting = new ArrayList<>();
         if (components.contains(Component.CLICKHOUSE)) {
             starting.add(CompletableFuture.runAsync(() -> clickHouse = startOnFreePorts(
-                    baseDir.resolve("clickhouse"), ClickHouseServer::forTests, ClickHouseServer::start)));
+                    baseDir.resolve("clickhouse"), this::newClickHouse, ClickHouseServer::start)));
         }
         if (components.contains(Component.KAFKA)) {
             starting.add(CompletableFuture.runAsync(() -> kafka = startOnFreePorts(
