@@ -3,6 +3,8 @@
 # change rate, and where a change spends its time.
 #   bench/soak.sh [minutes=5] [changes_per_second=10000] [--profile] [--avro]
 #   bench/soak.sh --step [minutes_per_step=1] [first_rate=5000] [--avro]
+#   bench/soak.sh [minutes] [changes_per_second] --tables=200   (the rate spread over 199 more
+#   tables, each written once a second; prints inserts per table a minute and the buffers' peak)
 # Prints the source's change rate (baseline) and the rate at which all changes are in ClickHouse
 # FINAL, commit->visible latency p50/p99, per-hop latencies of probe changes (JSON mode), each
 # process's CPU share, the worker's GC pauses (JFR; --profile adds its hottest methods), inserts

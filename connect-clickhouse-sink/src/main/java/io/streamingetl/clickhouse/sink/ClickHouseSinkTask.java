@@ -361,9 +361,9 @@ public class ClickHouseSinkTask extends SinkTask {
             long sentMs = System.currentTimeMillis();
             writer.insert(buf, deadline, this::rejected);
             if (timeline.isDebugEnabled()) {
-                timeline.debug("insert {} {}-{} {}..{} rows {} sealed {} sent {} done {}", buf.table(),
-                        buf.partition().topic(), buf.partition().partition(), buf.firstOffset(), buf.lastOffset(),
-                        buf.rows(), buf.sealedMs(), sentMs, System.currentTimeMillis());
+                timeline.debug("insert {} {}-{} {}..{} rows {} sealed {} sent {} done {} task buffers {} bytes",
+                        buf.table(), buf.partition().topic(), buf.partition().partition(), buf.firstOffset(),
+                        buf.lastOffset(), buf.rows(), buf.sealedMs(), sentMs, System.currentTimeMillis(), bufferedBytes);
             }
         } catch (InsertFailure f) {
             if (f.errorClass() == ErrorClass.TRANSIENT) {

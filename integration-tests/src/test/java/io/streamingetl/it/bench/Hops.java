@@ -66,6 +66,34 @@ final class Hops {
         return h;
     }
 
+    private static final Pattern ANY_INSERT = Pattern.compile(
+            " insert (\\S+) \\S+ \\d+\\.\\.\\d+ rows \\d+ sealed \\d+ sent (\\d+) done \\d+ task buffers (\\d+) bytes");
+
+    /**
+     * Inserts per table while loading (all tables, from the worker's log): how many tables, the
+     * most and the mean inserts a minute per table, and the largest the task's buffers were.
+     */
+    static String perTable(Path workerLog, long fromMs, long toMs) throws IOException {
+        java.util.Map<String, Integer> inserts = new java.util.HashMap<>();
+        long maxBuffered = 0;
+        for (String line : Files.readAllLines(workerLog, StandardCharsets.UTF_8)) {
+            Matcher m = ANY_INSERT.matcher(line);
+            if (m.find()) {
+                long sent = Long.parseLong(m.group(2));
+                maxBuffered = Math.max(maxBuffered, Long.parseLong(m.group(3)));
+                if (sent >= fromMs && sent < toMs) {
+                    inserts.merge(m.group(1), 1, Integer::sum);
+                }
+            }
+        }
+        double minutes = (toMs - fromMs) / 60_000.0;
+        int most = inserts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        double mean = inserts.values().stream().mapToInt(Integer::intValue).average().orElse(0);
+        return String.format("inserts per table while loading: %d tables, at most %.0f a minute, %.1f on average;"
+                + " the task's buffers held at most %d KB (buffer.max.bytes bounds them)%n",
+                inserts.size(), most / minutes, mean / minutes, maxBuffered / 1024);
+    }
+
     int insertsBetween(long fromMs, long toMs) {
         return (int) inserts.stream().filter(i -> i.sent >= fromMs && i.sent < toMs).count();
     }

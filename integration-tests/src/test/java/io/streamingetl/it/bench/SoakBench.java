@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * bench/soak.sh [minutes=5] [changes_per_second=10000] [--profile] [--avro]
  * bench/soak.sh --step [minutes_per_step=1] [first_rate=5000] [--avro]   # the knee
+ * bench/soak.sh 2 2000 --tables=200   # many tables: the rate spread over 199 more tables
  * </pre>
  * System properties {@code soak.source.X} and {@code soak.sink.X} override connector options X.
  */
@@ -51,14 +52,17 @@ public final class SoakBench {
 
     private final MariaDbServer db;
     private final ClickHouseServer ch;
+    /** Tables besides soak_db.changes (--tables N: N - 1 of them, t_1 ...), each written once a second. */
+    private final int extraTables;
     private final Map<Long, Hops.Probe> probes = new ConcurrentHashMap<>();
     private final AtomicLong visibleMax = new AtomicLong(-1);
     private long nextId;
     private long marker;
 
-    private SoakBench(MariaDbServer db, ClickHouseServer ch) {
+    private SoakBench(MariaDbServer db, ClickHouseServer ch, int tables) {
         this.db = db;
         this.ch = ch;
+        this.extraTables = tables - 1;
     }
 
     /** What one load phase gave. */
@@ -87,12 +91,19 @@ public final class SoakBench {
         boolean step = false;
         boolean profile = false;
         boolean avro = false;
+        int tables = 1;
         for (String a : args) {
             switch (a) {
                 case "--step" -> step = true;
                 case "--profile" -> profile = true;
                 case "--avro" -> avro = true;
-                default -> positional.add(a);
+                default -> {
+                    if (a.startsWith("--tables=")) {
+                        tables = Integer.parseInt(a.substring("--tables=".length()));
+                    } else {
+                        positional.add(a);
+                    }
+                }
             }
         }
         double minutes = positional.size() > 0 ? Double.parseDouble(positional.get(0)) : step ? 1 : 5;
@@ -104,7 +115,7 @@ public final class SoakBench {
              RegistryServer registry = avro ? RegistryServer.forTests(base.resolve("registry")).start() : null;
              ConnectWorker connect = ConnectWorker.forTests(base.resolve("connect"), kafka.bootstrapServers(),
                      List.of(StackLayout.pluginPath()), Map.of()).start()) {
-            SoakBench bench = new SoakBench(db, ch);
+            SoakBench bench = new SoakBench(db, ch, tables);
             bench.connectors(connect, kafka, registry);
             ProcessCpu cpu = new ProcessCpu().add("MariaDB", db.process().pid()).add("Kafka", kafka.process().pid())
                     .add("Connect worker", connect.process().pid()).add("ClickHouse", ch.process().pid())
@@ -139,12 +150,17 @@ public final class SoakBench {
         db.execute("CREATE DATABASE soak_db", "CREATE TABLE soak_db.changes (id BIGINT PRIMARY KEY,"
                 + " payload VARCHAR(64) NOT NULL, n INT NOT NULL, marker BIGINT NOT NULL DEFAULT 0)",
                 "INSERT INTO soak_db.changes (id, payload, n) VALUES (0, 'probe', 0)");
+        for (int t = 1; t <= extraTables; t++) {
+            // A row each, so the snapshot creates every topic and table before the clock starts.
+            db.execute("CREATE TABLE soak_db.t_" + t + " (id BIGINT PRIMARY KEY, payload VARCHAR(64) NOT NULL,"
+                    + " n INT NOT NULL)", "INSERT INTO soak_db.t_" + t + " VALUES (0, 'first', 0)");
+        }
         nextId = 1;
         db.createCdcUser("debezium", "dbz");
         ch.query("CREATE DATABASE soak_db");
         ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("soak-source")
                 .with("database.port", String.valueOf(db.port())).with("topic.prefix", "soak")
-                .with("database.include.list", "soak_db").with("table.include.list", "soak_db.changes")
+                .with("database.include.list", "soak_db").with("table.include.list", "soak_db\\..*")
                 .with("schema.history.internal.kafka.topic", "schema-changes.soak")
                 .with("schema.history.internal.kafka.bootstrap.servers", kafka.bootstrapServers());
         ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("soak-sink")
@@ -170,9 +186,11 @@ public final class SoakBench {
         connect.rest().awaitRunning(source.name(), 1, Duration.ofSeconds(120));
         connect.rest().awaitRunning(sink.name(), 1, Duration.ofSeconds(120));
         // Warm: the snapshot row is in ClickHouse, so the sink found the topic and created the table.
-        Wait.until("the snapshot in ClickHouse", Duration.ofSeconds(120), () -> {
+        Wait.until("the snapshot in ClickHouse", Duration.ofSeconds(300), () -> {
             try {
-                return ch.query("SELECT count() FROM soak_db.changes").strip().equals("1");
+                return ch.query("SELECT count() FROM soak_db.changes").strip().equals("1") && ch.query(
+                        "SELECT count() FROM system.tables WHERE database = 'soak_db' AND startsWith(name, 't_')").strip()
+                        .equals(String.valueOf(extraTables));
             } catch (IllegalStateException notYet) {
                 return false;
             }
@@ -240,13 +258,17 @@ public final class SoakBench {
                     ids.append(i == 0 ? "" : ",").append(1 + (nextId * 7919 + i * 31L) % (nextId - 1));
                 }
                 try (Statement s = c.createStatement()) {
-                    s.execute(values.toString());
-                    if (ids.length() > 0) {
-                        s.execute("UPDATE soak_db.changes SET n = n + 1 WHERE id IN (" + ids + ")");
+                    if (extraTables == 0) {
+                        s.execute(values.toString());
+                        if (ids.length() > 0) {
+                            s.execute("UPDATE soak_db.changes SET n = n + 1 WHERE id IN (" + ids + ")");
+                        }
+                        changes += batch * 3 / 4 + batch / 4;
+                    } else {
+                        changes += writeToSomeTables(s, tick, batch);
                     }
                 }
                 c.commit();
-                changes += batch * 3 / 4 + batch / 4;
                 if (System.nanoTime() - lastProbe >= PROBE_EVERY_MS * 1_000_000L) {
                     probe.setLong(1, ++marker);
                     probe.executeUpdate();
@@ -265,6 +287,24 @@ public final class SoakBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Phase(rate, changes, changes / seconds, startMs, System.currentTimeMillis(), mine);
+    }
+
+    /** --tables: this tick's share of the tables (each table once a second) gets the tick's inserts. */
+    private int writeToSomeTables(Statement s, long tick, int batch) throws java.sql.SQLException {
+        int perTick = Math.max(1, extraTables / 20);
+        int first = (int) ((tick / 50_000_000L) % 20) * perTick;
+        int rowsEach = Math.max(1, batch / perTick);
+        int written = 0;
+        for (int t = first; t < first + perTick && t < extraTables; t++) {
+            StringBuilder values = new StringBuilder("INSERT INTO soak_db.t_" + (t + 1) + " (id, payload, n) VALUES ");
+            for (int i = 0; i < rowsEach; i++, nextId++) {
+                values.append(i == 0 ? "" : ",").append('(').append(nextId).append(",'payload ").append(nextId)
+                        .append("',").append(nextId % 1000).append(')');
+            }
+            s.execute(values.toString());
+            written += rowsEach;
+        }
+        return written;
     }
 
     /** Polls ClickHouse every 50 ms for the newest probe marker in row 0: every marker up to it is visible. */
@@ -344,7 +384,8 @@ public final class SoakBench {
         long[] expected = sourceState();
         String want = expected[0] + "\t" + expected[1] + "\n";
         Wait.until("ClickHouse to catch up", Duration.ofMinutes(10),
-                () -> ch.query("SELECT count(), sum(n) FROM soak_db.changes FINAL WHERE _deleted = 0").equals(want));
+                () -> ch.query("SELECT count(), sum(n) FROM soak_db.changes FINAL WHERE _deleted = 0").equals(want)
+                        && extraRowsInClickHouse() == expected[2]);
         Thread.sleep(500); // the last probes' visibility
         return (System.currentTimeMillis() - phase.startMs) / 1e3;
     }
@@ -371,10 +412,13 @@ public final class SoakBench {
         System.out.printf("inserts into soak_db.changes while loading: %d = %.0f per minute, %.0f rows each on average%n",
                 inserts, inserts / (sourceSeconds / 60), inserts == 0 ? 0.0 : (double) hops.rowsBetween(phase.startMs,
                         phase.endMs) / inserts);
+        System.out.print(Hops.perTable(workerLog, phase.startMs, phase.endMs));
         System.out.print(cpu.report());
         System.out.print(jfr.stopAndReport());
-        System.out.printf("rows: source %d, ClickHouse %d, lost %d, duplicated %d%n", expected[0], rowsInClickHouse,
-                Math.max(0, expected[0] - rowsInClickHouse), Math.max(0, rowsInClickHouse - expected[0]));
+        long source = expected[0] + expected[2];
+        long landed = rowsInClickHouse + extraRowsInClickHouse();
+        System.out.printf("rows: source %d, ClickHouse %d, lost %d, duplicated %d%n", source, landed,
+                Math.max(0, source - landed), Math.max(0, landed - source));
         System.out.printf("RATIO %.2f%n", landedRate / phase.sourceRate);
     }
 
@@ -395,11 +439,34 @@ public final class SoakBench {
         return out.append(System.lineSeparator()).toString();
     }
 
+    /** {rows and sum(n) of soak_db.changes, rows of the --tables tables}. */
     private long[] sourceState() throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(n) FROM soak_db.changes")) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            long[] out = new long[3];
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(n) FROM soak_db.changes")) {
+                rs.next();
+                out[0] = rs.getLong(1);
+                out[1] = rs.getLong(2);
+            }
+            if (extraTables > 0) {
+                try (ResultSet rs = s.executeQuery("SELECT SUM(c) FROM (" + unionOfCounts("") + ") x")) {
+                    rs.next();
+                    out[2] = rs.getLong(1);
+                }
+            }
+            return out;
         }
+    }
+
+    private long extraRowsInClickHouse() {
+        return extraTables == 0 ? 0 : Long.parseLong(ch.query("SELECT sum(c) FROM (" + unionOfCounts(" FINAL") + ")").strip());
+    }
+
+    private String unionOfCounts(String suffix) {
+        StringBuilder sql = new StringBuilder();
+        for (int t = 1; t <= extraTables; t++) {
+            sql.append(t == 1 ? "" : " UNION ALL ").append("SELECT COUNT(*) AS c FROM soak_db.t_").append(t).append(suffix);
+        }
+        return sql.toString();
     }
 }
