@@ -88,12 +88,24 @@ class LocalDeployEndToEndTest {
         StackHome.deleteRecursively(home); // a fresh state, as on a new machine
         Files.createDirectories(home);
         ENV.put("STREAMINGETL_HOME", home.resolve("home").toString());
-        for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CONNECT_PORT",
-                "CLICKHOUSE_HTTP_PORT", "CLICKHOUSE_TCP_PORT")) {
-            ENV.put(variable, String.valueOf(Ports.free()));
+        String out = null;
+        for (int attempt = 1; out == null; attempt++) {
+            for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "CONNECT_PORT",
+                    "CLICKHOUSE_HTTP_PORT", "CLICKHOUSE_TCP_PORT")) {
+                ENV.put(variable, String.valueOf(Ports.free()));
+            }
+            try {
+                // The reactor built the archives and jars before this module: no nested Maven run.
+                out = run("deploy", "./deploy.sh", "--local", "--no-build");
+            } catch (AssertionError e) {
+                // Another process on the machine took a port between Ports.free() and the bind
+                // (seen in CI): stop what started and deploy again on fresh ports.
+                if (attempt == 3 || !e.getMessage().contains("already in use")) {
+                    throw e;
+                }
+                run("terminate", "./terminate.sh");
+            }
         }
-        // The reactor built the archives and jars before this module: no nested Maven run.
-        String out = run("deploy", "./deploy.sh", "--local", "--no-build");
         assertTrue(out.contains("snapshot in ClickHouse"), out);
         assertTrue(out.contains("clickhouse-sink") && out.contains("RUNNING"), out);
     }
