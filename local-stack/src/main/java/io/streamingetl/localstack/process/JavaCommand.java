@@ -18,7 +18,7 @@ public final class JavaCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
-        if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+        if (!selectsCollector(jvmOptions)) {
             cmd.add("-XX:+UseSerialGC"); // small footprint: several of these JVMs share 2 cores
         }
         cmd.add("-Djava.awt.headless=true");
@@ -28,6 +28,11 @@ public final class JavaCommand {
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** Whether the options choose a garbage collector (-XX:+UseParallelGC, ...): then no default is added. */
+    public static boolean selectsCollector(List<String> jvmOptions) {
+        return jvmOptions.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
     }
 
     /** The class path of this JVM, which holds local-stack and everything it needs. */
