@@ -47,22 +47,18 @@ public final class TableManager {
         return new TableDescription(id, cols);
     }
 
-    /** True when the server creates Time64 columns without extra settings (26.7 does; servers before 25.6 have no Time64). */
-    public boolean serverHasTime64() {
-        List<GenericRecord> rows = ClickHouseErrors.call("read server settings", () -> client.queryAll(
-                "SELECT value FROM system.settings WHERE name = 'enable_time_time64_type'"));
-        return !rows.isEmpty() && "1".equals(rows.get(0).getString("value"));
-    }
-
     /**
-     * Whether Date32 and DateTime64 hold MySQL's whole date range here: servers before 26.7 clamp
-     * a time before 1900 to 1900-01-01, newer ones keep it. Probed, not read from the version, so
-     * a backport counts too.
+     * Probes the server's features in one query. The date range is probed, not read from the
+     * version, so a backport counts too: servers before 26.7 clamp a time before 1900 to
+     * 1900-01-01, newer ones keep 1000-01-01.
      */
-    public DateRange serverDateRange() {
-        List<GenericRecord> rows = ClickHouseErrors.call("read the server's date range", () -> client.queryAll(
-                "SELECT toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year")); // 1000-01-01 00:00:00 UTC
-        return !rows.isEmpty() && rows.get(0).getInteger("year") == 1000 ? DateRange.MYSQL : DateRange.CLASSIC;
+    public ServerFeatures serverFeatures() {
+        List<GenericRecord> rows = ClickHouseErrors.call("read the server's features", () -> client.queryAll(
+                "SELECT (SELECT any(value) FROM system.settings WHERE name = 'enable_time_time64_type') AS time64,"
+                        + " toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year")); // 1000-01-01 00:00:00 UTC
+        GenericRecord r = rows.get(0);
+        return new ServerFeatures("1".equals(r.getString("time64")),
+                r.getInteger("year") == 1000 ? DateRange.MYSQL : DateRange.CLASSIC);
     }
 
     public void execute(String sql) {

@@ -8,6 +8,7 @@ import io.streamingetl.clickhouse.ddl.ColumnInfo;
 import io.streamingetl.clickhouse.ddl.ColumnWidening;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
+import io.streamingetl.clickhouse.ddl.ServerFeatures;
 import io.streamingetl.clickhouse.ddl.Sql;
 import io.streamingetl.clickhouse.ddl.TableDescription;
 import io.streamingetl.clickhouse.ddl.TableManager;
@@ -43,7 +44,7 @@ public final class ColumnPlanner {
     private final TypeRegistry registry;
     private final ClickHouseSinkConfig config;
     private TypeContext typeContext;
-    private DateRange dates;
+    private ServerFeatures server;
     private final Set<String> createdDatabases = new HashSet<>();
 
     private final Map<TableId, TableDescription> descriptions = new HashMap<>();
@@ -71,21 +72,26 @@ public final class ColumnPlanner {
         this.config = config;
     }
 
-    /** Type mapping settings, with the server's features read once, when the first table is planned. */
+    /** The server's features, read once, when the first table is planned. */
+    private ServerFeatures server() {
+        if (server == null) {
+            server = tables.serverFeatures();
+        }
+        return server;
+    }
+
+    /** Type mapping settings, with what the server supports. */
     private TypeContext context() {
         if (typeContext == null) {
             typeContext = new TypeContext(registry, config.dateTimeZone(), Set.copyOf(config.lowCardinalityFields()),
-                    config.jsonAsJsonType(), config.enumMode(), tables.serverHasTime64(), null);
+                    config.jsonAsJsonType(), config.enumMode(), server().time64(), null);
         }
         return typeContext;
     }
 
-    /** The days this server's Date32 and DateTime64 hold, read once, when the first plan is built. */
+    /** The days this server's Date32 and DateTime64 hold. */
     private DateRange dates() {
-        if (dates == null) {
-            dates = tables.serverDateRange();
-        }
-        return dates;
+        return server().dates();
     }
 
     /** Drops what is known about a table: the next record re-reads system.columns. */
