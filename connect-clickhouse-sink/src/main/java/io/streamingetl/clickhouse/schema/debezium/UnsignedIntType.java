@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * MySQL/MariaDB unsigned integers -> UInt8/16/32/64. Connect has no unsigned types, so Debezium
@@ -27,6 +28,8 @@ public final class UnsignedIntType implements ColumnType {
     /** Set by the enrich SMT on the INT64 a BIT(n), n <= 64, becomes: n. */
     public static final String BITS = "io.streamingetl.bits";
     private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
+    /** Compiled once: toCanonical asks for the type of every negative long (BIGINT UNSIGNED past 2^63). */
+    private static final Pattern BIT_COUNT = Pattern.compile("\\d{1,2}");
 
     /** The ClickHouse type for a schema whose source column is an unsigned integer, or null. */
     public static String unsignedType(Schema schema) {
@@ -35,9 +38,11 @@ public final class UnsignedIntType implements ColumnType {
             return null;
         }
         String bits = params.get(BITS);
-        if (bits != null && bits.matches("\\d{1,2}") && Integer.parseInt(bits) <= 64) {
+        if (bits != null && BIT_COUNT.matcher(bits).matches()) {
             int n = Integer.parseInt(bits);
-            return n <= 8 ? "UInt8" : n <= 16 ? "UInt16" : n <= 32 ? "UInt32" : "UInt64";
+            if (n <= 64) {
+                return n <= 8 ? "UInt8" : n <= 16 ? "UInt16" : n <= 32 ? "UInt32" : "UInt64";
+            }
         }
         String source = params.get(SOURCE_TYPE);
         if (source == null) {
