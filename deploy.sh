@@ -9,6 +9,9 @@
 #                          (Apicurio Registry on REGISTRY_PORT=8081; the Docker stack is always Avro)
 #   --reset-configs        local mode: apply connector-configs/ again even to connectors whose file
 #                          did not change (a redeploy otherwise keeps changes made through REST)
+#   --clickhouse-shards=N  local mode: also an N-shard ClickHouse cluster (HTTP ports from
+#                          CLICKHOUSE_SHARDS_HTTP_PORT=8131, native from CLICKHOUSE_SHARDS_TCP_PORT=9131)
+#                          and the CDC sink once more into it (clickhouse-sink-sharded); sticky
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
@@ -22,6 +25,7 @@ mode=auto
 build=yes
 avro=()
 reset=()
+shards=()
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
@@ -29,7 +33,8 @@ for arg in "$@"; do
     --docker) mode=docker ;;
     --avro) avro=(--avro) ;;
     --reset-configs) reset=(--reset-configs) ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --clickhouse-shards=*) shards=("$arg") ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,12 +54,16 @@ case "$mode" in
   local)
     scripts/ensure-tools.sh
     if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
-    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}"
+    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}" "${shards[@]}"
     ;;
   docker)
     if ! docker_answers; then
       echo "--docker: no Docker engine answers (docker info failed). Use ./deploy.sh --local." >&2
       exit 1
+    fi
+    if [ ${#shards[@]} -gt 0 ]; then
+      echo "--clickhouse-shards is a local-mode option; the Docker stack has the 'replicated' profile (see README)." >&2
+      exit 2
     fi
     exec scripts/docker-stack.sh up
     ;;

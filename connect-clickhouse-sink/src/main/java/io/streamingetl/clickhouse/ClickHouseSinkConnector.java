@@ -83,9 +83,18 @@ public class ClickHouseSinkConnector extends SinkConnector {
         }
         if (!"false".equalsIgnoreCase(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_ENABLED, "true"))
                 && "0".equals(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_WINDOW, "1000").trim())
-                && connectorConfigs.getOrDefault(ClickHouseSinkConfig.CLUSTER, "").isBlank()) {
+                && !(replicatedTables(connectorConfigs))) {
             addError(byName, ClickHouseSinkConfig.DEDUP_WINDOW, "0 makes the tables the sink creates keep repeated "
                     + "inserts, which dedup.enabled=true relies on dropping; keep it above 0 or set dedup.enabled=false");
+            fieldErrors = true;
+        }
+        String url = connectorConfigs.getOrDefault(ClickHouseSinkConfig.URL, "");
+        String shards = connectorConfigs.getOrDefault(ClickHouseSinkConfig.CLUSTER_SHARDS, "");
+        String clusterProblem = ClickHouseSinkConfig.clusterProblem(url,
+                shards.isBlank() ? List.of() : List.of(shards), cluster);
+        if (clusterProblem != null) {
+            String option = clusterProblem.substring(0, clusterProblem.indexOf(':'));
+            addError(byName, option, clusterProblem.substring(option.length() + 2));
             fieldErrors = true;
         }
         long pollInterval = longOr(connectorConfigs.get("consumer.override.max.poll.interval.ms"), 300_000L);
@@ -99,6 +108,12 @@ public class ClickHouseSinkConnector extends SinkConnector {
             ConnectionCheck.run(connectorConfigs, byName);
         }
         return new Config(new ArrayList<>(byName.values()));
+    }
+
+    /** Whether created tables are Replicated*, which deduplicate through Keeper whatever the window. */
+    private static boolean replicatedTables(Map<String, String> props) {
+        return !props.getOrDefault(ClickHouseSinkConfig.CLUSTER, "").isBlank()
+                && !"false".equalsIgnoreCase(props.getOrDefault(ClickHouseSinkConfig.CLUSTER_REPLICATED, "true").trim());
     }
 
     private static long longOr(String value, long fallback) {

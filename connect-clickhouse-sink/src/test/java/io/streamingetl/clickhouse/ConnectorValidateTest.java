@@ -1,6 +1,7 @@
 package io.streamingetl.clickhouse;
 
 import io.streamingetl.clickhouse.ddl.DdlBuilder;
+import io.streamingetl.clickhouse.ddl.Sql;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
 import io.streamingetl.clickhouse.route.TableId;
@@ -95,7 +96,7 @@ class ConnectorValidateTest {
         TableId id = new TableId("shop", "person");
         assertEquals("CREATE TABLE IF NOT EXISTS `shop`.`person` ON CLUSTER `main` (`id` Int64, `we\\`ird` String, "
                         + "`_version` UInt64, `_deleted` UInt8) ENGINE = ReplicatedReplacingMergeTree("
-                        + "'/clickhouse/tables/{shard}/shop/person', '{replica}', `_version`, `_deleted`) "
+                        + "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}', `_version`, `_deleted`) "
                         + "PARTITION BY toYYYYMM(now()) ORDER BY `id`",
                 new DdlBuilder("main").createTable(id, spec));
         assertEquals("CREATE TABLE IF NOT EXISTS `shop`.`person` (`id` Int64) ENGINE = MergeTree() ORDER BY tuple() "
@@ -104,6 +105,19 @@ class ConnectorValidateTest {
                         null, null, 1000)));
         assertEquals("ALTER TABLE `shop`.`person` ON CLUSTER `main` ADD COLUMN IF NOT EXISTS `x` Nullable(String)",
                 new DdlBuilder("main").addColumn(id, "x", "Nullable(String)"));
+        // Replicated DDL cannot run here (no Keeper): the real server's parser checks every statement.
+        DdlBuilder replicated = new DdlBuilder("main");
+        TableId local = new TableId("shop", "person_local");
+        for (String sql : List.of(replicated.createTable(local, spec), replicated.createDatabase("shop"),
+                replicated.createDistributed(id, local, List.of("id", "we`ird")),
+                replicated.addColumn(local, "x", "Nullable(String)"), replicated.modifyColumn(id, "x", "Nullable(Int64)"),
+                replicated.createRangeTable(new TableId("shop", "_ranges")))) {
+            String formatted = stack.clickHouse().query("SELECT formatQuerySingleLine(" + Sql.literal(sql) + ")").trim();
+            assertTrue(formatted.contains("ON CLUSTER main"), sql + " -> " + formatted);
+        }
+        assertTrue(stack.clickHouse().query("SELECT formatQuerySingleLine(" + Sql.literal(
+                replicated.createDistributed(id, local, List.of("id"))) + ")")
+                .contains("ENGINE = Distributed(\\'main\\', \\'shop\\', \\'person_local\\', cityHash64(id))"));
         // The single-node variants actually run on the real server.
         stack.clickHouse().query(new DdlBuilder("").createDatabase("shop"));
         stack.clickHouse().query(new DdlBuilder("").createTable(id, new TableSpec(spec.columns(), List.of("id"), "",

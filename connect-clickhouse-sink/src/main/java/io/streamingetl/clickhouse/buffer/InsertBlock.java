@@ -11,6 +11,9 @@ import java.io.OutputStream;
 public interface InsertBlock {
     TableId table();
 
+    /** The shard it goes to (0 without a cluster). */
+    int shard();
+
     TopicPartition partition();
 
     ColumnPlan plan();

@@ -24,6 +24,7 @@ import java.util.List;
  */
 public final class TableBuffer implements InsertBlock {
     private final String connector;
+    private final Target target;
     private final TableId table;
     private final TopicPartition partition;
     private final ColumnPlan plan;
@@ -43,10 +44,11 @@ public final class TableBuffer implements InsertBlock {
     private long sealedMs;
     private boolean replay;
 
-    public TableBuffer(String connector, TableId table, TopicPartition partition, ColumnPlan plan, long nowMs,
+    public TableBuffer(String connector, Target target, TopicPartition partition, ColumnPlan plan, long nowMs,
                        boolean keepRecords) {
         this.connector = connector;
-        this.table = table;
+        this.target = target;
+        this.table = target.table();
         this.partition = partition;
         this.plan = plan;
         this.createdMs = nowMs;
@@ -128,6 +130,15 @@ public final class TableBuffer implements InsertBlock {
         return table;
     }
 
+    public Target target() {
+        return target;
+    }
+
+    @Override
+    public int shard() {
+        return target.shard();
+    }
+
     @Override
     public TopicPartition partition() {
         return partition;
@@ -202,7 +213,8 @@ public final class TableBuffer implements InsertBlock {
     }
 
     private String token(long first, long last) {
-        return connector + "|" + table + "|" + partition.topic() + "|" + partition.partition() + "|" + first + "-" + last;
+        // The target names the shard (after the first), so each shard's inserts carry tokens of their own.
+        return connector + "|" + target + "|" + partition.topic() + "|" + partition.partition() + "|" + first + "-" + last;
     }
 
     @Override
@@ -230,6 +242,7 @@ public final class TableBuffer implements InsertBlock {
         TableBuffer parent = this;
         return new InsertBlock() {
             public TableId table() { return table; }
+            public int shard() { return target.shard(); }
             public TopicPartition partition() { return partition; }
             public ColumnPlan plan() { return plan; }
             public int rows() { return to - from; }

@@ -24,6 +24,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String GROUP_BUFFER = "Buffering";
     public static final String GROUP_ERRORS = "Errors and retries";
     public static final String GROUP_DEDUP = "Replay safety";
+    public static final String GROUP_CLUSTER = "ClickHouse cluster";
     public static final String GROUP_TEST = "Testing only";
 
     public static final String URL = "clickhouse.url";
@@ -45,6 +46,13 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String ORDER_BY = "table.order.by";
     public static final String PARTITION_BY = "table.partition.by";
     public static final String CLUSTER = "cluster";
+    public static final String CLUSTER_SHARDS = "cluster.shards";
+    public static final String CLUSTER_DDL = "cluster.ddl";
+    public static final String CLUSTER_REPLICATED = "cluster.replicated";
+    public static final String CLUSTER_REPLICA_PATH = "cluster.replica.path";
+    public static final String CLUSTER_REPLICA_NAME = "cluster.replica.name";
+    public static final String CLUSTER_LOCAL_SUFFIX = "cluster.local.suffix";
+    public static final String CLUSTER_SHARDING_KEY = "cluster.sharding.key";
     public static final String DEDUP_WINDOW = "table.dedup.window";
     public static final String CLEANUP_AFTER_SECONDS = "table.deleted.cleanup.after.seconds";
     public static final String LOW_CARDINALITY = "table.low.cardinality.fields";
@@ -75,6 +83,9 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
 
     public enum Evolution { NONE, ADD_COLUMNS, WIDEN_COLUMNS }
 
+    /** How DDL reaches the nodes of a cluster. */
+    public enum ClusterDdl { ON_CLUSTER, PER_NODE }
+
     public enum CrashMode { NONE, TASK, JVM }
 
     public static final ConfigDef CONFIG_DEF = configDef();
@@ -82,8 +93,9 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef d = new ConfigDef();
         int o = 0;
-        d.define(URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
-                "ClickHouse HTTP(S) endpoint, e.g. http://clickhouse:8123 or https://host:8443.",
+        d.define(URL, Type.STRING, "", new UrlValidator(true), Importance.HIGH,
+                "ClickHouse HTTP(S) endpoint, e.g. http://clickhouse:8123 or https://host:8443. Required unless "
+                        + CLUSTER_SHARDS + " lists the servers.",
                 GROUP_CONNECTION, ++o, Width.LONG, "ClickHouse URL");
         d.define(USER, Type.STRING, "default", Importance.HIGH, "ClickHouse user.",
                 GROUP_CONNECTION, ++o, Width.MEDIUM, "User");
@@ -134,9 +146,6 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(PARTITION_BY, Type.STRING, "", Importance.LOW,
                 "PARTITION BY expression of created tables (raw SQL, e.g. toYYYYMM(created_at)). Empty: none.",
                 GROUP_TABLES, ++o, Width.LONG, "PARTITION BY");
-        d.define(CLUSTER, Type.STRING, "", Importance.MEDIUM,
-                "Cluster name: DDL runs ON CLUSTER and created tables use Replicated* engines.",
-                GROUP_TABLES, ++o, Width.MEDIUM, "Cluster");
         d.define(DEDUP_WINDOW, Type.INT, 1000, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "non_replicated_deduplication_window of created MergeTree tables (inserts remembered for token dedup).",
                 GROUP_TABLES, ++o, Width.SHORT, "Dedup window");
@@ -238,6 +247,52 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "Table (in clickhouse.database) remembering the last inserted range per connector, table and partition.",
                 GROUP_DEDUP, ++o, Width.MEDIUM, "Range state table");
 
+        o = 0;
+        d.define(CLUSTER_SHARDS, Type.LIST, "", new ShardsValidator(), Importance.MEDIUM,
+                "The shards of a sharded ClickHouse cluster, in the order of the cluster's <remote_servers>, "
+                        + "comma separated; each shard as the HTTP(S) URLs of its replicas separated by '|' "
+                        + "(http://ch1:8123|http://ch1b:8123,http://ch2:8123). Rows go straight to the local "
+                        + "table of the shard that the hash of their key picks (cityHash64 of "
+                        + CLUSTER_SHARDING_KEY + ", modulo the shard count, as the Distributed table the sink "
+                        + "creates shards them), so every version of a key is on one shard; a replica that does "
+                        + "not answer fails over to the next of its shard. Needs " + CLUSTER + ". Empty: one server "
+                        + "at " + URL + ". Changing the shards while offsets are uncommitted moves keys between "
+                        + "shards: stop the connector and let it commit first.",
+                GROUP_CLUSTER, ++o, Width.LONG, "Shards");
+        d.define(CLUSTER, Type.STRING, "", Importance.MEDIUM,
+                "Cluster name as in the servers' <remote_servers>. With " + CLUSTER_SHARDS + ": the cluster of "
+                        + "the Distributed tables. Without it: DDL runs ON CLUSTER against " + URL
+                        + " (see " + CLUSTER_DDL + " and " + CLUSTER_REPLICATED + ").",
+                GROUP_CLUSTER, ++o, Width.MEDIUM, "Cluster");
+        d.define(CLUSTER_DDL, Type.STRING, "ON_CLUSTER", ConfigDef.CaseInsensitiveValidString.in("ON_CLUSTER", "PER_NODE"),
+                Importance.MEDIUM,
+                "ON_CLUSTER: DDL runs once, ON CLUSTER (needs ClickHouse Keeper and distributed DDL). "
+                        + "PER_NODE: the sink runs each statement on every node of " + CLUSTER_SHARDS
+                        + " itself (a cluster without Keeper). Either way, before a table is used the sink "
+                        + "compares it on every node, creates it where it is missing, adds the columns a node "
+                        + "lacks, and fails naming the node when a column's type differs.",
+                GROUP_CLUSTER, ++o, Width.SHORT, "Cluster DDL");
+        d.define(CLUSTER_REPLICATED, Type.BOOLEAN, true, Importance.MEDIUM,
+                "With " + CLUSTER + ": created tables use Replicated*MergeTree engines with "
+                        + CLUSTER_REPLICA_PATH + " and " + CLUSTER_REPLICA_NAME + " (needs Keeper). false: plain "
+                        + "*MergeTree on each node (shards without replicas).",
+                GROUP_CLUSTER, ++o, Width.SHORT, "Replicated tables");
+        d.define(CLUSTER_REPLICA_PATH, Type.STRING, "/clickhouse/tables/{shard}/{database}/{table}",
+                Importance.LOW, "Keeper path of created Replicated* tables; the server expands the macros "
+                        + "({shard}, {replica} from <macros>, {database}, {table}, {uuid}).",
+                GROUP_CLUSTER, ++o, Width.LONG, "Replica path");
+        d.define(CLUSTER_REPLICA_NAME, Type.STRING, "{replica}", Importance.LOW,
+                "Replica name of created Replicated* tables (a macro from the servers' <macros>).",
+                GROUP_CLUSTER, ++o, Width.SHORT, "Replica name");
+        d.define(CLUSTER_LOCAL_SUFFIX, Type.STRING, "_local", new IdentifierValidator(), Importance.LOW,
+                "With " + CLUSTER_SHARDS + ": rows go into <table><suffix> on each shard, and <table> is the "
+                        + "Distributed table over them that queries read.",
+                GROUP_CLUSTER, ++o, Width.SHORT, "Local table suffix");
+        d.define(CLUSTER_SHARDING_KEY, Type.LIST, "", Importance.LOW,
+                "Columns whose cityHash64 picks a row's shard (integer or String columns). Empty: the "
+                        + "table's sorting-key columns in table order. Must not change once a table has rows.",
+                GROUP_CLUSTER, ++o, Width.LONG, "Sharding key");
+
         d.define(TEST_CRASH_AFTER_INSERT, Type.STRING, "none",
                 ConfigDef.CaseInsensitiveValidString.in("none", "task", "jvm"), Importance.LOW,
                 "TEST ONLY. task: the task fails right after its first successful insert, before offsets are "
@@ -251,6 +306,23 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         if (getString(VERSION_FIELD).equals(getString(DELETED_FIELD)) && !getString(VERSION_FIELD).isEmpty()) {
             throw new ConfigException(DELETED_FIELD, getString(DELETED_FIELD), "must differ from " + VERSION_FIELD);
         }
+        String problem = clusterProblem(getString(URL), getList(CLUSTER_SHARDS), getString(CLUSTER));
+        if (problem != null) {
+            throw new ConfigException(problem);
+        }
+    }
+
+    /** What is wrong with the combination of url, shards and cluster name, or null. */
+    public static String clusterProblem(String url, List<String> shards, String cluster) {
+        boolean sharded = shards != null && !shards.isEmpty();
+        if (!sharded && (url == null || url.isBlank())) {
+            return URL + ": a ClickHouse URL is required (or list the servers in " + CLUSTER_SHARDS + ")";
+        }
+        if (sharded && (cluster == null || cluster.isBlank())) {
+            return CLUSTER + ": " + CLUSTER_SHARDS + " needs the cluster's name (as in <remote_servers>) for "
+                    + "the Distributed tables";
+        }
+        return null;
     }
 
     public String url() { return getString(URL); }
@@ -262,6 +334,30 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public String versionField() { return getString(VERSION_FIELD); }
     public String deletedField() { return getString(DELETED_FIELD); }
     public String cluster() { return getString(CLUSTER).trim(); }
+    public ClusterDdl clusterDdl() { return ClusterDdl.valueOf(getString(CLUSTER_DDL).toUpperCase(Locale.ROOT)); }
+    public boolean clusterReplicated() { return getBoolean(CLUSTER_REPLICATED); }
+    public String replicaPath() { return getString(CLUSTER_REPLICA_PATH).trim(); }
+    public String replicaName() { return getString(CLUSTER_REPLICA_NAME).trim(); }
+    public String localSuffix() { return getString(CLUSTER_LOCAL_SUFFIX); }
+    public List<String> shardingKey() { return getList(CLUSTER_SHARDING_KEY).stream().map(String::trim).toList(); }
+
+    /** The replica URLs of each shard; without cluster.shards, one shard of clickhouse.url. */
+    public List<List<String>> shards() {
+        List<String> listed = getList(CLUSTER_SHARDS);
+        if (listed.isEmpty()) {
+            return List.of(List.of(url().trim()));
+        }
+        return listed.stream().map(ClickHouseSinkConfig::replicas).toList();
+    }
+
+    /** Whether rows go to the local tables of the shards in cluster.shards. */
+    public boolean sharded() {
+        return !getList(CLUSTER_SHARDS).isEmpty();
+    }
+
+    static List<String> replicas(String shard) {
+        return java.util.Arrays.stream(shard.split("\\|")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+    }
     public boolean autoCreate() { return getBoolean(AUTO_CREATE); }
     public List<String> orderBy() { return getList(ORDER_BY); }
     public String partitionBy() { return getString(PARTITION_BY).trim(); }
@@ -325,9 +421,19 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     }
 
     public static final class UrlValidator implements ConfigDef.Validator {
+        private final boolean allowEmpty;
+
+        /** @param allowEmpty whether empty is accepted here (clickhouse.url when cluster.shards lists the servers) */
+        public UrlValidator(boolean allowEmpty) {
+            this.allowEmpty = allowEmpty;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
-            if (value == null) {
+            if (value == null || (allowEmpty && value.toString().isBlank())) {
+                if (allowEmpty) {
+                    return;
+                }
                 throw new ConfigException(name, null, "a ClickHouse URL is required, e.g. http://host:8123");
             }
             String s = value.toString().trim();
@@ -348,6 +454,34 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "http(s)://host:port";
+        }
+    }
+
+    /** Each shard: one or more replica URLs separated by '|'. */
+    public static final class ShardsValidator implements ConfigDef.Validator {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void ensureValid(String name, Object value) {
+            List<String> shards = value == null ? List.of() : (List<String>) value;
+            UrlValidator url = new UrlValidator(false);
+            for (int i = 0; i < shards.size(); i++) {
+                List<String> replicas = replicas(shards.get(i));
+                if (replicas.isEmpty()) {
+                    throw new ConfigException(name, value, "shard " + (i + 1) + " lists no URL");
+                }
+                for (String r : replicas) {
+                    try {
+                        url.ensureValid(name, r);
+                    } catch (ConfigException e) {
+                        throw new ConfigException(name, r, "shard " + (i + 1) + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "url[|url...],url[|url...] (shards, each with its replicas)";
         }
     }
 

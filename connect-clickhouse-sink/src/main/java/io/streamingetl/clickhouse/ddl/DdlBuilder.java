@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * SQL text of the DDL the sink runs. Pure functions, so the ON CLUSTER / Replicated variants are
- * unit-tested as text (there is no cluster to run them on in tests).
+ * SQL text of the DDL the sink runs. Pure functions. The ON CLUSTER / Replicated variants cannot run
+ * here (no Keeper), so tests check them with the real server's parser (formatQuery).
  */
 public final class DdlBuilder {
     /** A column of a table to create. */
@@ -23,14 +23,40 @@ public final class DdlBuilder {
         }
     }
 
-    private final String cluster;
+    public static final String DEFAULT_REPLICA_PATH = "/clickhouse/tables/{shard}/{database}/{table}";
+    public static final String DEFAULT_REPLICA_NAME = "{replica}";
 
+    private final String cluster;
+    private final boolean onCluster;
+    private final boolean replicated;
+    private final String replicaPath;
+    private final String replicaName;
+
+    /** ON CLUSTER and Replicated* engines when {@code cluster} is not empty; plain single-server DDL otherwise. */
     public DdlBuilder(String cluster) {
+        this(cluster, true, true, DEFAULT_REPLICA_PATH, DEFAULT_REPLICA_NAME);
+    }
+
+    /**
+     * @param cluster     the cluster's name in remote_servers ("" for one server)
+     * @param onCluster   statements carry ON CLUSTER (else each node runs them itself)
+     * @param replicated  tables use Replicated* engines at {@code replicaPath} / {@code replicaName}
+     */
+    public DdlBuilder(String cluster, boolean onCluster, boolean replicated, String replicaPath, String replicaName) {
         this.cluster = cluster == null ? "" : cluster.trim();
+        this.onCluster = onCluster && !this.cluster.isEmpty();
+        this.replicated = replicated && !this.cluster.isEmpty();
+        this.replicaPath = replicaPath;
+        this.replicaName = replicaName;
     }
 
     private String onCluster() {
-        return cluster.isEmpty() ? "" : " ON CLUSTER " + Sql.quote(cluster);
+        return onCluster ? " ON CLUSTER " + Sql.quote(cluster) : "";
+    }
+
+    /** Whether statements carry ON CLUSTER, so one server runs them for all. */
+    public boolean runsOnCluster() {
+        return onCluster;
     }
 
     public String createTable(TableId id, TableSpec spec) {
@@ -46,7 +72,7 @@ public final class DdlBuilder {
                 : spec.orderBy().size() == 1 ? Sql.quote(spec.orderBy().get(0))
                 : "(" + spec.orderBy().stream().map(Sql::quote).collect(Collectors.joining(", ")) + ")");
         List<String> settings = new java.util.ArrayList<>();
-        if (spec.dedupWindow() > 0 && cluster.isEmpty()) {
+        if (spec.dedupWindow() > 0 && !replicated) {
             // Replicated tables dedup through Keeper (replicated_deduplication_window) by default.
             settings.add("non_replicated_deduplication_window = " + spec.dedupWindow());
         }
@@ -65,11 +91,10 @@ public final class DdlBuilder {
 
     private String engine(TableId id, TableSpec spec) {
         boolean replacing = spec.versionColumn() != null;
-        String prefix = cluster.isEmpty() ? "" : "Replicated";
+        String prefix = replicated ? "Replicated" : "";
         StringBuilder args = new StringBuilder();
-        if (!cluster.isEmpty()) {
-            args.append(Sql.literal("/clickhouse/tables/{shard}/" + id.database() + "/" + id.table()))
-                    .append(", ").append(Sql.literal("{replica}"));
+        if (replicated) {
+            args.append(replicaArgs());
         }
         if (replacing) {
             if (args.length() > 0) {
@@ -82,6 +107,25 @@ public final class DdlBuilder {
         }
         String name = prefix + (replacing ? "ReplacingMergeTree" : "MergeTree");
         return name + "(" + args + ")";
+    }
+
+    /** Keeper path and replica name; the server expands their macros when it creates the table. */
+    private String replicaArgs() {
+        return Sql.literal(replicaPath) + ", " + Sql.literal(replicaName);
+    }
+
+    /**
+     * The Distributed table {@code dist} over the local tables {@code local} of every shard, sharded
+     * by cityHash64 of {@code shardingKey} (the sink routes its own inserts by the same hash).
+     */
+    public String createDistributed(TableId dist, TableId local, List<String> shardingKey) {
+        return "CREATE TABLE IF NOT EXISTS " + dist.quoted() + onCluster() + " AS " + local.quoted()
+                + " ENGINE = Distributed(" + Sql.literal(cluster) + ", " + Sql.literal(local.database()) + ", "
+                + Sql.literal(local.table()) + ", " + shardingExpression(shardingKey) + ")";
+    }
+
+    public static String shardingExpression(List<String> shardingKey) {
+        return "cityHash64(" + shardingKey.stream().map(Sql::quote).collect(Collectors.joining(", ")) + ")";
     }
 
     public String addColumn(TableId id, String column, String type) {
@@ -98,9 +142,8 @@ public final class DdlBuilder {
 
     /** The replay-safety state: last inserted range per connector, table and topic partition. */
     public String createRangeTable(TableId id) {
-        String engine = cluster.isEmpty() ? "ReplacingMergeTree(`last_offset`)"
-                : "ReplicatedReplacingMergeTree(" + Sql.literal("/clickhouse/tables/{shard}/" + id.database() + "/"
-                + id.table()) + ", '{replica}', `last_offset`)";
+        String engine = replicated ? "ReplicatedReplacingMergeTree(" + replicaArgs() + ", `last_offset`)"
+                : "ReplacingMergeTree(`last_offset`)";
         return "CREATE TABLE IF NOT EXISTS " + id.quoted() + onCluster() + " (`connector` String, `topic` String, "
                 + "`partition` Int32, `db` String, `tbl` String, `first_offset` Int64, `last_offset` Int64, "
                 + "`updated` DateTime64(3) DEFAULT now64(3)) ENGINE = " + engine

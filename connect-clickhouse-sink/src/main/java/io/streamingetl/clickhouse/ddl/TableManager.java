@@ -3,9 +3,13 @@ package io.streamingetl.clickhouse.ddl;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
+import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
 import io.streamingetl.clickhouse.encode.DateRange;
 import io.streamingetl.clickhouse.route.TableId;
 import io.streamingetl.clickhouse.write.ClickHouseErrors;
+import io.streamingetl.clickhouse.write.Shard;
+import io.streamingetl.clickhouse.write.Shards;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,24 +18,56 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Reads table structure from system.columns and runs DDL. Kept away from the write path. */
+/**
+ * Reads table structure from system.columns and runs DDL. Kept away from the write path. Sharded,
+ * the sink's table {@code db.t} is a local table {@code db.t_local} on every node plus the
+ * Distributed table {@code db.t} over them; DDL reaches every node (itself, or ON CLUSTER), and
+ * {@link ClusterTables} keeps the nodes alike.
+ */
 public final class TableManager {
     private static final Logger log = LoggerFactory.getLogger(TableManager.class);
 
-    private final Client client;
+    private final Shards shards;
     private final DdlBuilder ddl;
+    private final ClusterTables cluster;
 
-    public TableManager(Client client, DdlBuilder ddl) {
-        this.client = client;
+    /** @param shardingKey cluster.sharding.key (empty: the sorting key) */
+    public TableManager(Shards shards, DdlBuilder ddl, List<String> shardingKey) {
+        this.shards = shards;
         this.ddl = ddl;
+        this.cluster = shards.sharded() ? new ClusterTables(shards, ddl, this, shardingKey) : null;
+    }
+
+    /** The columns whose cityHash64 picks the shard of a row of a table described by {@code local}. */
+    public List<String> shardingKey(TableDescription local) {
+        return cluster == null ? List.of() : cluster.shardingKey(local);
+    }
+
+    public boolean sharded() {
+        return cluster != null;
     }
 
     public DdlBuilder ddl() {
         return ddl;
     }
 
-    /** The table's columns, or null when it does not exist. */
+    /**
+     * The columns of the table rows of {@code id} go into (the local table when sharded), or null
+     * when it does not exist. Sharded, the table is first made alike on every node.
+     */
     public TableDescription describe(TableId id) {
+        if (cluster != null) {
+            return cluster.reconcile(id);
+        }
+        return describe(shards.first(), id);
+    }
+
+    /** The columns on one shard only (its current replica), without comparing nodes. */
+    public TableDescription describeOn(int shard, TableId id) {
+        return shards.get(shard).call("describe " + id, client -> describe(client, shards.local(id)));
+    }
+
+    TableDescription describe(Client client, TableId id) {
         List<GenericRecord> rows = ClickHouseErrors.call("describe " + id, () -> client.queryAll(
                 "SELECT name, type, default_kind, is_in_sorting_key FROM system.columns WHERE database = {db:String} "
                         + "AND table = {t:String} ORDER BY position",
@@ -53,7 +89,7 @@ public final class TableManager {
      * 1900-01-01, newer ones keep 1000-01-01.
      */
     public ServerFeatures serverFeatures() {
-        List<GenericRecord> rows = ClickHouseErrors.call("read the server's features", () -> client.queryAll(
+        List<GenericRecord> rows = shards.get(0).call("read the server's features", client -> client.queryAll(
                 "SELECT (SELECT any(value) FROM system.settings WHERE name = 'enable_time_time64_type') AS time64,"
                         + " toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year")); // 1000-01-01 00:00:00 UTC
         GenericRecord r = rows.get(0);
@@ -61,9 +97,70 @@ public final class TableManager {
                 r.getInteger("year") == 1000 ? DateRange.MYSQL : DateRange.CLASSIC);
     }
 
+    public void createDatabase(String database) {
+        execute(ddl.createDatabase(database));
+    }
+
+    /** Creates the table; sharded, the local tables and the Distributed table over them. */
+    public void createTable(TableId id, TableSpec spec) {
+        if (cluster == null) {
+            execute(ddl.createTable(id, spec));
+            return;
+        }
+        List<String> key = cluster.shardingKey(spec);
+        execute(ddl.createTable(shards.local(id), spec));
+        execute(ddl.createDistributed(id, shards.local(id), key));
+    }
+
+    public void addColumn(TableId id, String column, String type) {
+        for (TableId t : layers(id)) {
+            execute(ddl.addColumn(t, column, type));
+        }
+    }
+
+    public void modifyColumn(TableId id, String column, String type) {
+        for (TableId t : layers(id)) {
+            execute(ddl.modifyColumn(t, column, type));
+        }
+    }
+
+    /** The tables a column change must reach: the local one first, then the Distributed one reading it. */
+    private List<TableId> layers(TableId id) {
+        return shards.sharded() ? List.of(shards.local(id), id) : List.of(id);
+    }
+
+    /**
+     * Runs a statement once (one server, or ON CLUSTER), or on every node of every shard. A replica
+     * that does not answer is skipped while another of its shard took the statement: the node
+     * comparison ({@link ClusterTables}) brings it level when the sink next reads the table.
+     */
     public void execute(String sql) {
-        log.info("ClickHouse DDL: {}", sql);
-        ClickHouseErrors.call("DDL " + sql, () -> {
+        if (!shards.sharded() || ddl.runsOnCluster()) {
+            execute(shards.first(), "", sql);
+            return;
+        }
+        for (Shard shard : shards.all()) {
+            RetriableException unanswered = null;
+            boolean taken = false;
+            for (int r = 0; r < shard.replicas().size(); r++) {
+                try {
+                    execute(shard.replicas().get(r), " on " + shard.urls().get(r), sql);
+                    taken = true;
+                } catch (RetriableException e) {
+                    unanswered = e;
+                    log.warn("Replica {} of {} did not answer; it gets this DDL when the sink next compares the "
+                            + "nodes: {}", shard.urls().get(r), shard, e.getMessage());
+                }
+            }
+            if (!taken) {
+                throw unanswered;
+            }
+        }
+    }
+
+    void execute(Client client, String where, String sql) {
+        log.info("ClickHouse DDL{}: {}", where, sql);
+        ClickHouseErrors.call("DDL" + where + " " + sql, () -> {
             CommandSettings s = new CommandSettings();
             s.serverSetting("async_insert", "0");
             client.execute(sql, s).get(5, TimeUnit.MINUTES).close();

@@ -3,6 +3,7 @@ package io.streamingetl.clickhouse.schema;
 import com.clickhouse.data.ClickHouseFormat;
 import com.clickhouse.data.format.BinaryStreamUtils;
 import io.streamingetl.clickhouse.encode.ValueEncoder;
+import io.streamingetl.clickhouse.route.CityHashKey;
 import io.streamingetl.clickhouse.route.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -40,9 +41,17 @@ public final class ColumnPlan {
     private final boolean cdc;
     private final boolean hasJson;
     private final byte[] header;
+    /** Indexes of the slots whose values pick the shard, in hashing order; empty without shards. */
+    private final int[] shardKey;
 
     public ColumnPlan(TableId table, List<String> quotedColumns, List<Slot> slots, boolean withDefaults, boolean cdc,
                       boolean hasJson) {
+        this(table, quotedColumns, slots, withDefaults, cdc, hasJson, new int[0]);
+    }
+
+    public ColumnPlan(TableId table, List<String> quotedColumns, List<Slot> slots, boolean withDefaults, boolean cdc,
+                      boolean hasJson, int[] shardKey) {
+        this.shardKey = shardKey.clone();
         this.table = table;
         this.quotedColumns = List.copyOf(quotedColumns);
         this.slots = slots.toArray(new Slot[0]);
@@ -112,6 +121,39 @@ public final class ColumnPlan {
 
     public int columnCount() {
         return slots.length;
+    }
+
+    /**
+     * The shard of a row among {@code shards}: cityHash64 of its sharding-key values modulo the shard
+     * count, as the Distributed table computes it, so every version of a key goes to one shard.
+     */
+    public int shardOf(Object value, int shards) {
+        if (shards == 1 || shardKey.length == 0) {
+            return 0;
+        }
+        long h = 0;
+        for (int k = 0; k < shardKey.length; k++) {
+            Slot slot = slots[shardKey[k]];
+            Object v = valueOf(slot, value);
+            try {
+                if (v != null && slot.type != null) {
+                    v = slot.type.toCanonical(v, slot.fieldSchema);
+                }
+                if (v == null) {
+                    throw new DataException("null in sharding-key column " + table + "." + slot.column
+                            + ": the row's shard is unknown");
+                }
+                long next = CityHashKey.hash(slot.columnType, v);
+                h = k == 0 ? next : CityHashKey.combine(h, next);
+            } catch (DataException | ClassCastException | ArithmeticException | IllegalArgumentException e) {
+                throw new FieldException(slot.column, slot.columnType, v, e);
+            }
+        }
+        return (int) Long.remainderUnsigned(h, shards);
+    }
+
+    private static Object valueOf(Slot slot, Object value) {
+        return value instanceof Struct s ? s.get(slot.field) : ((Map<?, ?>) value).get(slot.mapKey);
     }
 
     /** Encodes one row. A bad value throws DataException naming the field; the caller undoes the partial row. */

@@ -14,6 +14,7 @@ import io.streamingetl.clickhouse.ddl.TableDescription;
 import io.streamingetl.clickhouse.ddl.TableManager;
 import io.streamingetl.clickhouse.encode.DateRange;
 import io.streamingetl.clickhouse.encode.Encoders;
+import io.streamingetl.clickhouse.route.CityHashKey;
 import io.streamingetl.clickhouse.route.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -103,10 +104,10 @@ public final class ColumnPlanner {
 
     /**
      * For a plan whose format carries no types (RowBinaryWithDefaults): true when every column it
-     * writes still has the type it was planned for. Reads system.columns afresh.
+     * writes still has the type it was planned for on {@code shard}. Reads system.columns afresh.
      */
-    public boolean stillMatches(ColumnPlan plan) {
-        TableDescription now = tables.describe(plan.table());
+    public boolean stillMatches(ColumnPlan plan, int shard) {
+        TableDescription now = tables.describeOn(shard, plan.table());
         if (now == null) {
             return false;
         }
@@ -168,7 +169,7 @@ public final class ColumnPlanner {
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), null, c.name(), null, null,
                     Encoders.nullableAware(col, dates()), col.isNullable(), c.sortKey()));
         }
-        return new ColumnPlan(table, names, slots, true, false, json);
+        return new ColumnPlan(table, names, slots, true, false, json, shardKey(d, slots));
     }
 
     private ColumnPlan planStruct(TableId table, SinkRecord record) {
@@ -218,7 +219,35 @@ public final class ColumnPlanner {
         if (slots.isEmpty()) {
             throw new DataException("no field of topic " + record.topic() + " matches a column of " + table);
         }
-        return new ColumnPlan(table, names, slots, defaults, cdc, json);
+        return new ColumnPlan(table, names, slots, defaults, cdc, json, shardKey(d, slots));
+    }
+
+    /** Sharded: the slots whose values pick a row's shard, in the order the sharding expression hashes them. */
+    private int[] shardKey(TableDescription d, List<ColumnPlan.Slot> slots) {
+        if (!tables.sharded()) {
+            return new int[0];
+        }
+        List<String> key = tables.shardingKey(d);
+        int[] out = new int[key.size()];
+        for (int k = 0; k < key.size(); k++) {
+            out[k] = -1;
+            for (int i = 0; i < slots.size(); i++) {
+                if (slots.get(i).column().equals(key.get(k))) {
+                    out[k] = i;
+                }
+            }
+            if (out[k] < 0) {
+                throw new DataException("sharding key column " + key.get(k) + " of " + d.id()
+                        + " has no value in the record, so its shard is unknown");
+            }
+            String type = slots.get(out[k]).columnType();
+            if (!CityHashKey.supports(type)) {
+                throw new ConnectException("sharding key column " + d.id() + "." + key.get(k) + " is " + type
+                        + "; the sink can route by integer and String columns only: set "
+                        + ClickHouseSinkConfig.CLUSTER_SHARDING_KEY + " to such columns");
+            }
+        }
+        return out;
     }
 
     private boolean isCdc(Schema schema) {
@@ -254,13 +283,13 @@ public final class ColumnPlanner {
             cols.add(new ColumnDef(f.name(), type));
         }
         if (!createdDatabases.contains(table.database())) {
-            tables.execute(tables.ddl().createDatabase(table.database()));
+            tables.createDatabase(table.database());
             createdDatabases.add(table.database());
         }
         TableSpec spec = new TableSpec(cols, orderBy, config.partitionBy(),
                 cdc ? config.versionField() : null, cdc ? config.deletedField() : null, config.dedupWindow(),
                 cdc ? config.cleanupAfterSeconds() : 0);
-        tables.execute(tables.ddl().createTable(table, spec));
+        tables.createTable(table, spec);
         descriptions.remove(table);
     }
 
@@ -317,7 +346,7 @@ public final class ColumnPlanner {
         }
         for (Map.Entry<String, String> w : widen.entrySet()) {
             try {
-                tables.execute(tables.ddl().modifyColumn(table, w.getKey(), w.getValue()));
+                tables.modifyColumn(table, w.getKey(), w.getValue());
             } catch (RetriableException e) {
                 throw e;
             } catch (ConnectException e) {
@@ -328,7 +357,7 @@ public final class ColumnPlanner {
         }
         for (Field f : missing) {
             String type = registry.columnType(f.schema(), context().forField(f.name()), false);
-            tables.execute(tables.ddl().addColumn(table, f.name(), type));
+            tables.addColumn(table, f.name(), type);
         }
         descriptions.remove(table);
         TableDescription fresh = description(table);

@@ -1,10 +1,10 @@
 package io.streamingetl.clickhouse.sink;
 
-import com.clickhouse.client.api.Client;
 import io.streamingetl.clickhouse.Version;
 import io.streamingetl.clickhouse.buffer.BufferKey;
 import io.streamingetl.clickhouse.buffer.ByteChunks;
 import io.streamingetl.clickhouse.buffer.FlushPolicy;
+import io.streamingetl.clickhouse.buffer.Target;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig.CrashMode;
@@ -16,13 +16,14 @@ import io.streamingetl.clickhouse.route.TableRouter;
 import io.streamingetl.clickhouse.schema.ColumnPlan;
 import io.streamingetl.clickhouse.schema.ColumnPlanner;
 import io.streamingetl.clickhouse.schema.TypeRegistry;
-import io.streamingetl.clickhouse.write.ClickHouseClients;
 import io.streamingetl.clickhouse.write.ClickHouseWriter;
 import io.streamingetl.clickhouse.write.DedupCheck;
 import io.streamingetl.clickhouse.write.ErrorClass;
 import io.streamingetl.clickhouse.write.InsertFailure;
 import io.streamingetl.clickhouse.write.Range;
 import io.streamingetl.clickhouse.write.RangeStore;
+import io.streamingetl.clickhouse.write.Shard;
+import io.streamingetl.clickhouse.write.Shards;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -49,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  * The data path: record -> route -> column plan -> per-table buffer (RowBinary bytes) -> INSERT
  * -> offsets. What is in flight for a topic partition is owned by its {@link PartitionState}; this
  * class dispatches Connect's calls to those states and does the I/O on the buffers they seal.
- * preCommit hands Connect only offsets whose rows are in ClickHouse. No call blocks on ClickHouse
+ * preCommit hands Connect only offsets whose rows are in ClickHouse. On a cluster each row goes to
+ * the shard its key hashes to; a shard that is down keeps its buffers while the others are written,
+ * and holds back the commit of the partitions that owe it rows. No call blocks on ClickHouse
  * longer than {@code max.block.ms}: past it the task asks Connect to wait ({@code context.timeout})
  * and tries again from where it stopped.
  */
@@ -64,7 +67,7 @@ public class ClickHouseSinkTask extends SinkTask {
 
     private ClickHouseSinkConfig config;
     private String connector;
-    private Client client;
+    private Shards shards;
     private TableRouter router;
     private ColumnPlanner planner;
     private TableManager tables;
@@ -99,8 +102,10 @@ public class ClickHouseSinkTask extends SinkTask {
         config = new ClickHouseSinkConfig(props);
         connector = props.getOrDefault("name", "clickhouse-sink");
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
-        client = ClickHouseClients.build(config);
-        tables = new TableManager(client, new DdlBuilder(config.cluster()));
+        shards = Shards.connect(config);
+        tables = new TableManager(shards, new DdlBuilder(config.cluster(),
+                config.clusterDdl() == ClickHouseSinkConfig.ClusterDdl.ON_CLUSTER, config.clusterReplicated(),
+                config.replicaPath(), config.replicaName()), config.shardingKey());
         planner = new ColumnPlanner(tables, TypeRegistry.standard(), config);
         router = new TableRouter(config);
         metrics = new SinkMetrics(connector, taskId);
@@ -108,10 +113,10 @@ public class ClickHouseSinkTask extends SinkTask {
         policy = new FlushPolicy(config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs(),
                 config.minInsertIntervalMs());
         if (config.dedupEnabled()) {
-            rangeStore = new RangeStore(client, new TableId(config.database(), config.dedupStateTable()), connector);
-            dedupCheck = new DedupCheck(client);
+            rangeStore = new RangeStore(shards, new TableId(config.database(), config.dedupStateTable()), connector);
+            dedupCheck = new DedupCheck(shards);
         }
-        writer = new ClickHouseWriter(client, rangeStore, config.dedupEnabled(), config.retryMaxAttempts(),
+        writer = new ClickHouseWriter(shards, rangeStore, config.dedupEnabled(), config.retryMaxAttempts(),
                 config.retryBackoffMs(), config.retryBackoffMaxMs(),
                 config.getInt(ClickHouseSinkConfig.SOCKET_TIMEOUT_MS) + 10_000L, metrics);
         ErrantRecordReporter reporter = reporter();
@@ -119,7 +124,7 @@ public class ClickHouseSinkTask extends SinkTask {
         keepRecords = config.toleratesErrors() && reporter != null;
         crash = config.crashAfterInsert();
         log.info("ClickHouse sink task {} of {} started, writing to {} ({} buffering up to {} rows / {} bytes / {} ms)",
-                taskId, connector, config.url(), config.dedupEnabled() ? "replay-safe" : "plain",
+                taskId, connector, shards.sharded() ? shards.all() : config.url(), config.dedupEnabled() ? "replay-safe" : "plain",
                 config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs());
     }
 
@@ -173,6 +178,7 @@ public class ClickHouseSinkTask extends SinkTask {
                 }
                 if (state.nextSealed() != null || policy.overBytes(bufferedBytes)) {
                     insertSealed(deadline); // a full buffer goes in now: memory stays bounded within a batch
+                    requireRoom();
                 }
             }
             long now = System.currentTimeMillis();
@@ -195,6 +201,11 @@ public class ClickHouseSinkTask extends SinkTask {
         long next = Long.MAX_VALUE;
         for (PartitionState state : partitions.values()) {
             next = Math.min(next, state.nextDueMs(policy));
+        }
+        for (Shard shard : shards.all()) {
+            if (shard.downUntilMs() > 0) {
+                next = Math.min(next, shard.downUntilMs()); // its sealed buffers are tried again then
+            }
         }
         if (next != Long.MAX_VALUE && context != null) {
             context.timeout(Math.max(1, next - System.currentTimeMillis()));
@@ -254,10 +265,10 @@ public class ClickHouseSinkTask extends SinkTask {
         }
         Map<BufferKey, Range> loaded = rangeStore.load(pending.stream().map(PartitionState::partition).toList());
         for (PartitionState s : pending) {
-            Map<TableId, Range> mine = new HashMap<>();
+            Map<Target, Range> mine = new HashMap<>();
             loaded.forEach((k, r) -> {
                 if (k.partition().equals(s.partition())) {
-                    mine.put(k.table(), r);
+                    mine.put(k.target(), r);
                 }
             });
             s.rangesLoaded(mine);
@@ -276,22 +287,23 @@ public class ClickHouseSinkTask extends SinkTask {
         try {
             DebeziumShapes.requireRow(record.valueSchema());
             TableId table = router.route(record);
-            if (state.insertedBefore(table, offset)) {
+            ColumnPlan plan = planner.plan(table, record);
+            Target target = new Target(table, plan.shardOf(record.value(), shards.count()));
+            if (state.insertedBefore(target, offset)) {
                 metrics.replaySkipped();
                 state.accounted(offset);
                 return;
             }
-            ColumnPlan plan = planner.plan(table, record);
-            buf = state.open(table);
+            buf = state.open(target);
             if (buf != null && buf.plan() != plan) {
-                state.sealEarly(table);
+                state.sealEarly(target);
                 buf = null;
             }
             if (buf == null) {
                 if (dedupCheck != null) {
                     dedupCheck.require(table); // before a table's first row, not for every record
                 }
-                buf = state.openNew(new TableBuffer(connector, table, state.partition(), plan,
+                buf = state.openNew(new TableBuffer(connector, target, state.partition(), plan,
                         System.currentTimeMillis(), keepRecords), offset);
             }
             ByteChunks bytes = buf.bytes();
@@ -312,7 +324,7 @@ public class ClickHouseSinkTask extends SinkTask {
             if (!buf.isReplay() && policy.full(buf)) {
                 // Never a replay buffer: cut short, its rest would come again under the same token
                 // and be dropped as a repeat. It ends where its remembered range ends.
-                state.seal(table);
+                state.seal(target);
             }
         } catch (DataException e) {
             state.accounted(offset);
@@ -333,28 +345,65 @@ public class ClickHouseSinkTask extends SinkTask {
                 break;
             }
             if (!b.isSealed() && !b.isReplay()) {
-                partitions.get(b.partition()).seal(b.table());
+                partitions.get(b.partition()).seal(b.target());
             }
             left -= b.accountedBytes();
         }
     }
 
-    /** Inserts every sealed buffer, oldest first per partition. */
+    /**
+     * Inserts every sealed buffer, oldest first per target. With one server a transient failure ends
+     * the call (Connect pauses and calls again). With shards, a shard that fails is down for a
+     * backoff: its buffers wait while the other shards' go in, and the call ends only when no shard
+     * is left, the deadline is spent, or the buffers are full.
+     */
     private void insertSealed(long deadline) {
+        Set<Integer> down = new HashSet<>();
+        long now = System.currentTimeMillis();
+        for (Shard shard : shards.all()) {
+            if (shard.isDown(now)) {
+                down.add(shard.index());
+            }
+        }
+        RetriableException failure = null;
         for (PartitionState state : new ArrayList<>(partitions.values())) {
             TableBuffer b;
-            while ((b = state.nextSealed()) != null) {
-                if (!insert(state, b, deadline)) {
-                    break; // rewound: the partition's records come again
+            while ((b = state.nextSealed(down)) != null) {
+                try {
+                    if (!insert(state, b, deadline)) {
+                        break; // rewound: the partition's records come again
+                    }
+                } catch (RetriableException e) {
+                    if (shards.count() == 1 || System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                    Shard shard = shards.get(b.shard());
+                    shard.markDown(System.currentTimeMillis(), config.retryBackoffMs(), config.retryBackoffMaxMs());
+                    down.add(shard.index());
+                    failure = e;
+                    log.warn("{} is unavailable; its rows wait (commits of the partitions owing it rows too) while "
+                            + "the other shards are written: {}", shard, e.getMessage());
                 }
             }
+        }
+        if (failure != null && (down.size() == shards.count() || policy.overBytes(bufferedBytes))) {
+            throw failure;
+        }
+    }
+
+    /** A shard that is down keeps its buffers: when they fill the budget, the task takes no more records. */
+    private void requireRoom() {
+        long now = System.currentTimeMillis();
+        if (policy.overBytes(bufferedBytes) && shards.all().stream().anyMatch(s -> s.isDown(now))) {
+            throw new RetriableException("the task's buffers are full (" + bufferedBytes + " bytes allocated) "
+                    + "with rows for a shard that is down; taking no more records until it answers");
         }
     }
 
     /** Returns false when the partition was rewound instead. */
     private boolean insert(PartitionState state, TableBuffer buf, long deadline) {
         try {
-            if (!buf.plan().typesCheckedByServer() && !planner.stillMatches(buf.plan())) {
+            if (!buf.plan().typesCheckedByServer() && !planner.stillMatches(buf.plan(), buf.shard())) {
                 throw new InsertFailure("the columns of " + buf.table() + " changed since its rows were encoded",
                         ErrorClass.SCHEMA, -1, null);
             }
@@ -379,6 +428,7 @@ public class ClickHouseSinkTask extends SinkTask {
             throw new ConnectException(f.getMessage(), f);
         }
         state.inserted(buf, System.currentTimeMillis());
+        shards.get(buf.shard()).markUp();
         bufferedBytes -= buf.accountedBytes();
         bufferedRows -= buf.rows();
         schemaRetries.remove(buf.table());
@@ -505,8 +555,8 @@ public class ClickHouseSinkTask extends SinkTask {
         partitions.clear();
         bufferedBytes = 0;
         bufferedRows = 0;
-        if (client != null) {
-            client.close();
+        if (shards != null) {
+            shards.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -1,6 +1,7 @@
 package io.streamingetl.clickhouse.sink;
 
 import io.streamingetl.clickhouse.buffer.FlushPolicy;
+import io.streamingetl.clickhouse.buffer.Target;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.route.TableId;
 import io.streamingetl.clickhouse.write.Range;
@@ -49,14 +50,14 @@ import java.util.function.Predicate;
 final class PartitionState {
     private final TopicPartition partition;
     private long next = -1;
-    private final Map<TableId, TableBuffer> open = new LinkedHashMap<>();
+    private final Map<Target, TableBuffer> open = new LinkedHashMap<>();
     private final ArrayDeque<TableBuffer> sealed = new ArrayDeque<>();
     /** The last range confirmed (or, after a restart, attempted) per table. */
-    private final Map<TableId, Range> remembered = new HashMap<>();
+    private final Map<Target, Range> remembered = new HashMap<>();
     /** Tables whose replay buffer had to be cut before its range ended: the rest is not replayed. */
-    private final java.util.Set<TableId> replayCut = new java.util.HashSet<>();
+    private final java.util.Set<Target> replayCut = new java.util.HashSet<>();
     /** When each table last received an insert from this partition: the adaptive flush spaces them. */
-    private final Map<TableId, Long> lastInsertMs = new HashMap<>();
+    private final Map<Target, Long> lastInsertMs = new HashMap<>();
     private boolean rangesLoaded;
 
     PartitionState(TopicPartition partition) {
@@ -71,7 +72,7 @@ final class PartitionState {
         return rangesLoaded;
     }
 
-    void rangesLoaded(Map<TableId, Range> ranges) {
+    void rangesLoaded(Map<Target, Range> ranges) {
         remembered.putAll(ranges);
         rangesLoaded = true;
     }
@@ -105,14 +106,14 @@ final class PartitionState {
         next = offset + 1;
     }
 
-    /** A row of {@code table} at {@code offset} was inserted in a range before a restart. */
-    boolean insertedBefore(TableId table, long offset) {
+    /** A row for {@code table} at {@code offset} was inserted in a range before a restart. */
+    boolean insertedBefore(Target table, long offset) {
         Range r = remembered.get(table);
         return r != null && offset < r.first();
     }
 
     /** The open buffer of {@code table}, or null. */
-    TableBuffer open(TableId table) {
+    TableBuffer open(Target table) {
         return open.get(table);
     }
 
@@ -121,11 +122,11 @@ final class PartitionState {
      * remembered range when that range covers the offset.
      */
     TableBuffer openNew(TableBuffer fresh, long offset) {
-        Range r = remembered.get(fresh.table());
-        if (r != null && offset <= r.last() && !replayCut.contains(fresh.table())) {
+        Range r = remembered.get(fresh.target());
+        if (r != null && offset <= r.last() && !replayCut.contains(fresh.target())) {
             fresh.replaying(r.first(), r.last());
         }
-        TableBuffer previous = open.put(fresh.table(), fresh);
+        TableBuffer previous = open.put(fresh.target(), fresh);
         if (previous != null) {
             throw new IllegalStateException("two open buffers for " + fresh.table() + " " + partition);
         }
@@ -136,7 +137,7 @@ final class PartitionState {
     void rowAdded(TableBuffer b, long offset) {
         accounted(offset);
         if (b.isReplay() && offset >= b.rangeLast()) {
-            seal(b.table());
+            seal(b.target());
         }
     }
 
@@ -147,7 +148,7 @@ final class PartitionState {
      * repeat. (If the first attempt before the restart had landed, that rest is written twice: a
      * table whose schema changes inside a replayed range is the one case of at-least-once.)
      */
-    void sealEarly(TableId table) {
+    void sealEarly(Target table) {
         TableBuffer b = open.get(table);
         if (b != null && b.isReplay()) {
             replayCut.add(table);
@@ -156,7 +157,7 @@ final class PartitionState {
     }
 
     /** Seals the open buffer of {@code table}, if any. */
-    void seal(TableId table) {
+    void seal(Target table) {
         TableBuffer b = open.remove(table);
         if (b != null) {
             seal(b);
@@ -173,7 +174,7 @@ final class PartitionState {
 
     /** Seals the open buffers the policy says are due (adaptive, size, age). */
     void sealDue(FlushPolicy policy, long nowMs) {
-        sealWhere(b -> policy.due(b, lastInsertMs(b.table()), nowMs));
+        sealWhere(b -> policy.due(b, lastInsertMs(b.target()), nowMs));
     }
 
     /** The earliest time an open buffer here becomes due by time, or Long.MAX_VALUE. */
@@ -181,39 +182,65 @@ final class PartitionState {
         long next = Long.MAX_VALUE;
         for (TableBuffer b : open.values()) {
             if (!b.isReplay()) {
-                next = Math.min(next, policy.dueAtMs(b, lastInsertMs(b.table())));
+                next = Math.min(next, policy.dueAtMs(b, lastInsertMs(b.target())));
             }
         }
         return next;
     }
 
-    private long lastInsertMs(TableId table) {
+    private long lastInsertMs(Target table) {
         return lastInsertMs.getOrDefault(table, FlushPolicy.NEVER);
     }
 
     /** Seals every open buffer that {@code due} selects, except replay buffers, whose end is fixed. */
     void sealWhere(Predicate<TableBuffer> due) {
-        List<TableId> tables = new ArrayList<>();
+        List<Target> tables = new ArrayList<>();
         for (TableBuffer b : open.values()) {
             if (!b.isReplay() && due.test(b)) {
-                tables.add(b.table());
+                tables.add(b.target());
             }
         }
         tables.forEach(this::seal);
     }
 
-    /** The oldest sealed buffer, the next to insert, or null. */
+    /** The oldest sealed buffer, or null. */
     TableBuffer nextSealed() {
         return sealed.peekFirst();
     }
 
-    /** ClickHouse confirmed {@code b}, the head of the sealed queue. */
-    void inserted(TableBuffer b, long nowMs) {
-        if (sealed.pollFirst() != b) {
-            throw new IllegalStateException("inserted out of order: " + b.token());
+    /**
+     * The oldest sealed buffer whose shard is not in {@code down}, or null. Buffers of one target
+     * go in seal order; those of a shard that is down wait without holding back the other shards.
+     */
+    TableBuffer nextSealed(java.util.Set<Integer> down) {
+        if (down.isEmpty()) {
+            return sealed.peekFirst();
         }
-        remembered.put(b.table(), new Range(b.rangeFirst(), b.rangeLast()));
-        lastInsertMs.put(b.table(), nowMs);
+        for (TableBuffer b : sealed) {
+            if (!down.contains(b.shard())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** ClickHouse confirmed {@code b}, the oldest sealed buffer of its target. */
+    void inserted(TableBuffer b, long nowMs) {
+        boolean found = false;
+        for (Iterator<TableBuffer> it = sealed.iterator(); it.hasNext() && !found; ) {
+            TableBuffer s = it.next();
+            if (s == b) {
+                it.remove();
+                found = true;
+            } else if (s.target().equals(b.target())) {
+                throw new IllegalStateException("inserted out of order: " + b.token() + " before " + s.token());
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("inserted a buffer that was not sealed: " + b.token());
+        }
+        remembered.put(b.target(), new Range(b.rangeFirst(), b.rangeLast()));
+        lastInsertMs.put(b.target(), nowMs);
     }
 
     /** The first offset not yet in ClickHouse, or null when nothing was seen since open. */
@@ -269,7 +296,7 @@ final class PartitionState {
     public String toString() {
         StringBuilder b = new StringBuilder(partition + " next=" + next + " remembered=" + remembered);
         for (TableBuffer buf : buffers()) {
-            b.append(" [").append(buf.table()).append(buf.isSealed() ? " sealed" : " open").append(buf.isReplay() ? " replay " + buf.rangeFirst() + "-" + buf.rangeLast() : "")
+            b.append(" [").append(buf.target()).append(buf.isSealed() ? " sealed" : " open").append(buf.isReplay() ? " replay " + buf.rangeFirst() + "-" + buf.rangeLast() : "")
                     .append(" rows ").append(buf.firstOffset()).append("..").append(buf.lastOffset()).append(']');
         }
         return b.toString();

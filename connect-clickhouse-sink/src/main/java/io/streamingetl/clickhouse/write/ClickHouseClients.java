@@ -6,14 +6,19 @@ import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
 
 import java.time.temporal.ChronoUnit;
 
-/** Builds the official client from the config (http or https, user and password). */
+/** Builds the official client from the config (http or https, user and password), one per endpoint. */
 public final class ClickHouseClients {
     private ClickHouseClients() {
     }
 
+    /** A client of the first server: clickhouse.url, or the first replica of the first shard. */
     public static Client build(ClickHouseSinkConfig config) {
+        return build(config, config.shards().get(0).get(0));
+    }
+
+    public static Client build(ClickHouseSinkConfig config, String endpoint) {
         Client.Builder b = new Client.Builder()
-                .addEndpoint(config.url().trim())
+                .addEndpoint(endpoint.trim())
                 .setUsername(config.user())
                 .setPassword(config.password().value())
                 .setDefaultDatabase(config.database())

@@ -146,6 +146,8 @@ public final class ClickHouseErrors {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException("interrupted during " + what, e);
+        } catch (ConnectException e) {
+            throw e; // already classified by a nested call
         } catch (Exception e) {
             Throwable cause = unwrap(e);
             if (classify(cause) == ErrorClass.TRANSIENT) {

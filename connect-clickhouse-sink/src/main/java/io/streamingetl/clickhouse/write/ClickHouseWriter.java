@@ -1,6 +1,5 @@
 package io.streamingetl.clickhouse.write;
 
-import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import io.streamingetl.clickhouse.buffer.BufferKey;
@@ -18,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Inserts blocks through the official client: {@code INSERT INTO db.t (cols) FORMAT RowBinary} with
  * the columns named, synchronous (async_insert=0) and with the block's insert_deduplication_token.
- * Transient failures are retried with exponential backoff until the attempts or the caller's
+ * On a cluster a block goes to its shard's local table. Transient failures are retried with
+ * exponential backoff, each attempt on the shard's next replica, until the attempts or the caller's
  * deadline run out; a block whose rows the server refuses is split to find those rows.
  */
 public final class ClickHouseWriter {
@@ -29,7 +29,7 @@ public final class ClickHouseWriter {
         void rejected(TableBuffer buffer, int row, InsertFailure why);
     }
 
-    private final Client client;
+    private final Shards shards;
     private final RangeStore ranges;
     private final boolean tokens;
     private final int maxAttempts;
@@ -38,9 +38,9 @@ public final class ClickHouseWriter {
     private final long timeoutMs;
     private final SinkMetrics metrics;
 
-    public ClickHouseWriter(Client client, RangeStore ranges, boolean tokens, int maxAttempts, long backoffMs,
+    public ClickHouseWriter(Shards shards, RangeStore ranges, boolean tokens, int maxAttempts, long backoffMs,
                             long backoffMaxMs, long timeoutMs, SinkMetrics metrics) {
-        this.client = client;
+        this.shards = shards;
         this.ranges = ranges;
         this.tokens = tokens;
         this.maxAttempts = maxAttempts;
@@ -108,9 +108,10 @@ public final class ClickHouseWriter {
 
     private void intent(TableBuffer buffer, long deadlineNanos) throws InsertFailure {
         Range range = new Range(buffer.rangeFirst(), buffer.rangeLast());
-        BufferKey key = new BufferKey(buffer.table(), buffer.partition());
-        withRetries("record the insert range " + range + " of " + buffer.table() + " from " + buffer.partition(),
-                buffer.table(), deadlineNanos, attemptTimeout -> ranges.remember(key, range, attemptTimeout));
+        BufferKey key = new BufferKey(buffer.target(), buffer.partition());
+        withRetries("record the insert range " + range + " of " + buffer.target() + " from " + buffer.partition(),
+                buffer.table(), shards.get(buffer.shard()), deadlineNanos,
+                attemptTimeout -> ranges.remember(key, range, attemptTimeout));
     }
 
     /** One block, retried while the failure is transient and the deadline allows. */
@@ -124,11 +125,13 @@ public final class ClickHouseWriter {
         if (block.plan().hasJson()) {
             settings.serverSetting("input_format_binary_read_json_as_string", "1");
         }
-        String what = "insert of " + block.rows() + " rows into " + block.table() + " from " + block.partition()
-                + " offsets " + block.firstOffset() + ".." + block.lastOffset();
-        withRetries(what, block.table(), deadlineNanos, attemptTimeout -> {
+        Shard shard = shards.get(block.shard());
+        TableId into = shards.local(block.table());
+        String what = "insert of " + block.rows() + " rows into " + into + (shards.sharded() ? " on " + shard : "")
+                + " from " + block.partition() + " offsets " + block.firstOffset() + ".." + block.lastOffset();
+        withRetries(what, block.table(), shard, deadlineNanos, attemptTimeout -> {
             long start = System.nanoTime();
-            try (InsertResponse r = client.insert(block.table().quoted(), block.plan().quotedColumns(),
+            try (InsertResponse r = shard.client().insert(into.quoted(), block.plan().quotedColumns(),
                     out -> {
                         block.plan().writeHeader(out);
                         block.writeTo(out);
@@ -142,7 +145,8 @@ public final class ClickHouseWriter {
         void run(long timeoutMs) throws Exception;
     }
 
-    private void withRetries(String what, TableId table, long deadlineNanos, Attempt attempt) throws InsertFailure {
+    private void withRetries(String what, TableId table, Shard shard, long deadlineNanos, Attempt attempt)
+            throws InsertFailure {
         long backoff = backoffMs;
         for (int n = 1; ; n++) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
@@ -170,7 +174,13 @@ public final class ClickHouseWriter {
                             + ", attempt " + n + "): " + reason, kind, code, cause);
                 }
                 metrics.retried(table);
-                log.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, n, maxAttempts, backoff, reason);
+                String from = shard.endpoint();
+                if (shard.failover()) {
+                    log.warn("{} failed on {} (attempt {}/{}), retrying on {} in {} ms: {}", what, from, n, maxAttempts,
+                            shard.endpoint(), backoff, reason);
+                } else {
+                    log.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, n, maxAttempts, backoff, reason);
+                }
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {

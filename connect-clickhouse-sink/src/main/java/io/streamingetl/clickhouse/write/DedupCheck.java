@@ -19,16 +19,16 @@ import java.util.regex.Pattern;
  * {@code non_replicated_deduplication_window > 0}, which tables the sink did not create may lack.
  * Writing to such a table anyway could double up to one buffer per crash or rebalance, silently,
  * so each table is checked once and refused with the ALTER that fixes it, unless the user chose
- * at-least-once ({@code dedup.enabled=false}).
+ * at-least-once ({@code dedup.enabled=false}). Sharded, the local table of every shard is checked.
  */
 public final class DedupCheck {
     private static final Pattern WINDOW = Pattern.compile("non_replicated_deduplication_window\\s*=\\s*(\\d+)");
 
-    private final Client client;
+    private final Shards shards;
     private final Set<TableId> checked = new HashSet<>();
 
-    public DedupCheck(Client client) {
-        this.client = client;
+    public DedupCheck(Shards shards) {
+        this.shards = shards;
     }
 
     /** Throws a ConnectException naming the setting when inserts into {@code table} are not deduplicated. */
@@ -36,15 +36,17 @@ public final class DedupCheck {
         if (checked.contains(table)) {
             return;
         }
-        String problem = problem(table);
-        if (problem != null) {
-            throw new ConnectException(problem);
+        for (Shard shard : shards.all()) {
+            String problem = shard.call("check the engine of " + table, client -> problem(client, shards.local(table)));
+            if (problem != null) {
+                throw new ConnectException(problem + (shards.sharded() ? " (on " + shard + ")" : ""));
+            }
         }
         checked.add(table);
     }
 
     /** Why inserts with a token into {@code table} would not be deduplicated, or null when they are. */
-    public String problem(TableId table) {
+    private static String problem(Client client, TableId table) {
         List<GenericRecord> rows = ClickHouseErrors.call("read the engine of " + table, () -> client.queryAll(
                 "SELECT engine, engine_full FROM system.tables WHERE database = {db:String} AND name = {t:String}",
                 Map.of("db", table.database(), "t", table.table())));
@@ -64,7 +66,7 @@ public final class DedupCheck {
                     + optOut;
         }
         Matcher m = WINDOW.matcher(full);
-        long window = m.find() ? Long.parseLong(m.group(1)) : serverDefaultWindow();
+        long window = m.find() ? Long.parseLong(m.group(1)) : serverDefaultWindow(client);
         if (window > 0) {
             return null;
         }
@@ -73,7 +75,7 @@ public final class DedupCheck {
                 + table.quoted() + " MODIFY SETTING non_replicated_deduplication_window = 1000." + optOut;
     }
 
-    private long serverDefaultWindow() {
+    private static long serverDefaultWindow(Client client) {
         List<GenericRecord> rows = ClickHouseErrors.call("read merge_tree_settings", () -> client.queryAll(
                 "SELECT value FROM system.merge_tree_settings WHERE name = 'non_replicated_deduplication_window'"));
         return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0).getString("value"));

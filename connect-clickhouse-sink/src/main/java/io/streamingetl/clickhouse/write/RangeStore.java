@@ -1,9 +1,9 @@
 package io.streamingetl.clickhouse.write;
 
-import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
 import io.streamingetl.clickhouse.buffer.BufferKey;
+import io.streamingetl.clickhouse.buffer.Target;
 import io.streamingetl.clickhouse.ddl.DdlBuilder;
 import io.streamingetl.clickhouse.ddl.Sql;
 import io.streamingetl.clickhouse.ddl.TableManager;
@@ -20,15 +20,16 @@ import java.util.stream.Collectors;
  * Remembers, in ClickHouse, the last range each connector inserted per table and topic partition.
  * It is written BEFORE the data insert (an intent), so after a crash a replay knows where the
  * range it may or may not have inserted ends and cuts the same range again; the same range gets
- * the same insert_deduplication_token and ClickHouse drops it if it is already there.
+ * the same insert_deduplication_token and ClickHouse drops it if it is already there. On a cluster
+ * each shard keeps the ranges of its own inserts, beside the rows they describe.
  */
 public final class RangeStore {
-    private final Client client;
+    private final Shards shards;
     private final TableId table;
     private final String connector;
 
-    public RangeStore(Client client, TableId table, String connector) {
-        this.client = client;
+    public RangeStore(Shards shards, TableId table, String connector) {
+        this.shards = shards;
         this.table = table;
         this.connector = connector;
     }
@@ -45,28 +46,31 @@ public final class RangeStore {
         }
         String topics = partitions.stream().map(tp -> Sql.literal(tp.topic())).distinct()
                 .collect(Collectors.joining(", "));
-        var rows = ClickHouseErrors.call("read " + table, () -> client.queryAll(
-                "SELECT topic, partition, db, tbl, first_offset, last_offset FROM " + table.quoted()
-                        + " FINAL WHERE connector = {c:String} AND topic IN (" + topics + ")",
-                Map.of("c", connector)));
-        for (GenericRecord r : rows) {
-            TopicPartition tp = new TopicPartition(r.getString("topic"), r.getInteger("partition"));
-            if (partitions.contains(tp)) {
-                out.put(new BufferKey(new TableId(r.getString("db"), r.getString("tbl")), tp),
-                        new Range(r.getLong("first_offset"), r.getLong("last_offset")));
+        for (Shard shard : shards.all()) {
+            var rows = shard.call("read " + table, client -> client.queryAll(
+                    "SELECT topic, partition, db, tbl, first_offset, last_offset FROM " + table.quoted()
+                            + " FINAL WHERE connector = {c:String} AND topic IN (" + topics + ")",
+                    Map.of("c", connector)));
+            for (GenericRecord r : rows) {
+                TopicPartition tp = new TopicPartition(r.getString("topic"), r.getInteger("partition"));
+                if (partitions.contains(tp)) {
+                    Target target = new Target(new TableId(r.getString("db"), r.getString("tbl")), shard.index());
+                    out.put(new BufferKey(target, tp), new Range(r.getLong("first_offset"), r.getLong("last_offset")));
+                }
             }
         }
         return out;
     }
 
-    /** Records the intent to insert {@code range}; throws like any ClickHouse request. */
+    /** Records the intent to insert {@code range}, on the shard that gets the rows; throws like any ClickHouse request. */
     public void remember(BufferKey key, Range range, long timeoutMs) throws Exception {
+        TableId target = key.target().table();
         String sql = "INSERT INTO " + table.quoted() + " (connector, topic, partition, db, tbl, first_offset, "
                 + "last_offset) VALUES (" + Sql.literal(connector) + ", " + Sql.literal(key.partition().topic()) + ", "
-                + key.partition().partition() + ", " + Sql.literal(key.table().database()) + ", "
-                + Sql.literal(key.table().table()) + ", " + range.first() + ", " + range.last() + ")";
+                + key.partition().partition() + ", " + Sql.literal(target.database()) + ", "
+                + Sql.literal(target.table()) + ", " + range.first() + ", " + range.last() + ")";
         CommandSettings s = new CommandSettings();
         s.serverSetting("async_insert", "0");
-        client.execute(sql, s).get(timeoutMs, TimeUnit.MILLISECONDS).close();
+        shards.get(key.target().shard()).client().execute(sql, s).get(timeoutMs, TimeUnit.MILLISECONDS).close();
     }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Adaptive flushing: at once when the table's last insert is long enough ago, else at the interval; never later than the age bound. */
 class FlushPolicyTest {
     private static TableBuffer bufferCreatedAt(long ms, int rows) {
-        TableBuffer b = new TableBuffer("c", new TableId("db", "t"), new TopicPartition("t", 0), null, ms, false);
+        TableBuffer b = new TableBuffer("c", new Target(new TableId("db", "t"), 0), new TopicPartition("t", 0), null, ms, false);
         for (int i = 0; i < rows; i++) {
             b.beginRow();
             b.rowAdded(i, null);

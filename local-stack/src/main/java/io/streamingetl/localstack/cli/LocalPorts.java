@@ -13,6 +13,16 @@ record LocalPorts(int mariaDb, int kafka, int kafkaController, int connect, int 
                 port("CLICKHOUSE_TCP_PORT", 9000));
     }
 
+    /** --clickhouse-shards: shard i (from 1) of the local cluster serves HTTP on this + i - 1. */
+    static int shardsHttpBase() {
+        return port("CLICKHOUSE_SHARDS_HTTP_PORT", 8131);
+    }
+
+    /** ... and native TCP (what its Distributed tables use) on this + i - 1. */
+    static int shardsTcpBase() {
+        return port("CLICKHOUSE_SHARDS_TCP_PORT", 9131);
+    }
+
     /** Avro mode's schema registry: its HTTP API and its health port. */
     static int registry() {
         return port("REGISTRY_PORT", 8081);

@@ -4,6 +4,7 @@ import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.clickhouse.ClickHouseCluster;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.enrichment.EnrichmentProcess;
 import io.streamingetl.localstack.kafka.ConnectWorker;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
  * <pre>
  * LocalStackCli up             start what is not running, register connectors, wait for the snapshot
  * LocalStackCli up --avro      the same with change events as Avro through a schema registry (sticky)
+ * LocalStackCli up --clickhouse-shards=N
+ *                              also an N-shard ClickHouse cluster and a second CDC sink into it (sticky)
  * LocalStackCli down [--purge] stop what up started (--purge also deletes data and logs)
  * LocalStackCli status         the table of components, URLs and health
  * </pre>
@@ -58,11 +61,13 @@ public final class LocalStackCli {
         LocalStackCli cli = new LocalStackCli(StackLayout.repoRoot());
         try {
             switch (command) {
-                case "up" -> cli.up(List.of(args).contains("--avro"), List.of(args).contains("--reset-configs"));
+                case "up" -> cli.up(List.of(args).contains("--avro"), List.of(args).contains("--reset-configs"),
+                        shardsOption(args));
                 case "down" -> cli.down(List.of(args).contains("--purge"));
                 case "status" -> cli.printStatus();
                 default -> {
-                    System.err.println("usage: LocalStackCli up [--avro] [--reset-configs] | down [--purge] | status");
+                    System.err.println("usage: LocalStackCli up [--avro] [--reset-configs] [--clickhouse-shards=N]"
+                            + " | down [--purge] | status");
                     System.exit(2);
                 }
             }
@@ -73,15 +78,29 @@ public final class LocalStackCli {
         System.exit(0);
     }
 
+    /** {@code --clickhouse-shards=N}: N (2 to 8), or 0 when absent. */
+    static int shardsOption(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("--clickhouse-shards=")) {
+                String n = a.substring("--clickhouse-shards=".length());
+                if (!n.matches("[2-8]")) {
+                    throw new IllegalArgumentException("--clickhouse-shards takes a shard count from 2 to 8, got " + n);
+                }
+                return Integer.parseInt(n);
+            }
+        }
+        return 0;
+    }
+
     void up() {
-        up(false, false);
+        up(false, false, 0);
     }
 
     /**
      * @param avro change events as Avro (Apicurio's converter, Confluent wire format) through a
      *             local schema registry; remembered in the state, so a later plain {@code up} keeps it
      */
-    void up(boolean avro, boolean resetConfigs) {
+    void up(boolean avro, boolean resetConfigs, int shardsOption) {
         Path avroMarker = layout.pidFile("registry").resolveSibling("avro-mode");
         if (avro) {
             StackHome.createDirectories(avroMarker.getParent());
@@ -92,8 +111,9 @@ public final class LocalStackCli {
             }
         }
         avro = Files.exists(avroMarker);
-        OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "") + ": state under "
-                + layout.root());
+        int shards = clusterShards(shardsOption);
+        OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "")
+                + (shards > 0 ? " with a " + shards + "-shard ClickHouse cluster" : "") + ": state under " + layout.root());
         if (avro) {
             ensure("registry", LocalPorts.registry(), this::startRegistry);
         }
@@ -101,9 +121,19 @@ public final class LocalStackCli {
         ensure("clickhouse", ports.clickHouseHttp(), this::startClickHouse);
         ensure("kafka", ports.kafka(), this::startKafka);
         ensure("connect", ports.connect(), this::startConnect);
+        ClickHouseCluster cluster = shards > 0 ? cluster(shards) : null;
+        if (cluster != null) {
+            for (int i = 1; i <= shards; i++) {
+                ClickHouseServer node = cluster.shard(i);
+                ensure("clickhouse-shard-" + i, node.httpPort(), () -> node.start().process());
+            }
+        }
         Pipeline pipeline = new Pipeline(repoRoot, ports, OUT);
         if (avro) {
             pipeline.withCdcConverters(RegistryServer.avroConverterConfig(registry().apiV2Url()));
+        }
+        if (cluster != null) {
+            pipeline.withShardedSink(cluster.sinkOptions());
         }
         pipeline.prepareSource(mariaDb());
         long deployStart = Pipeline.binlogEndVersion(mariaDb());
@@ -113,6 +143,10 @@ public final class LocalStackCli {
             ensureEnrichment();
         }
         pipeline.awaitSnapshot(mariaDb(), clickHouse(), deployStart);
+        if (cluster != null) {
+            // Through shard 1's Distributed tables: FINAL over every shard.
+            pipeline.awaitSnapshot(mariaDb(), cluster.shard(1), deployStart);
+        }
         pipeline.createClickHouseViews(clickHouse());
         if (avro) {
             // The Kafka Streams app reads the CDC topics through JsonConverter.
@@ -121,6 +155,28 @@ public final class LocalStackCli {
             pipeline.awaitEnriched(mariaDb(), clickHouse(), deployStart);
         }
         printStatus();
+    }
+
+    /**
+     * The cluster's shard count: the option, else what an earlier {@code up} chose (sticky, like
+     * --avro, so a plain redeploy brings the shards back), else 0.
+     */
+    private int clusterShards(int option) {
+        Path marker = layout.pidFile("registry").resolveSibling("clickhouse-shards");
+        try {
+            if (option > 0) {
+                Files.writeString(marker, option + "\n");
+                return option;
+            }
+            return Files.exists(marker) ? Integer.parseInt(Files.readString(marker).strip()) : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private ClickHouseCluster cluster(int shards) {
+        return ClickHouseCluster.detached(layout.data("clickhouse-cluster"), shards, LocalPorts.shardsHttpBase(),
+                LocalPorts.shardsTcpBase());
     }
 
     /** Starts a component unless its recorded process is alive; a foreign process on the port is an error. */
@@ -206,7 +262,13 @@ public final class LocalStackCli {
 
     void down(boolean purge) {
         // Reverse order: the worker commits offsets to Kafka while it stops.
-        for (String name : List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb", "registry")) {
+        List<String> names = new ArrayList<>(List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb", "registry"));
+        for (int i = 1; i <= 8; i++) {
+            if (Files.exists(layout.pidFile("clickhouse-shard-" + i))) {
+                names.add("clickhouse-shard-" + i);
+            }
+        }
+        for (String name : names) {
             PidFile pid = new PidFile(layout.pidFile(name));
             pid.live().ifPresentOrElse(p -> {
                 OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
@@ -231,6 +293,16 @@ public final class LocalStackCli {
         rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
                 + ports.clickHouseTcp() + ")", pidOf("clickhouse"),
                 health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        int shards = clusterShards(0);
+        if (shards > 0) {
+            ClickHouseCluster cluster = cluster(shards);
+            for (int i = 1; i <= shards; i++) {
+                ClickHouseServer node = cluster.shard(i);
+                rows.add(new String[] {"ClickHouse shard " + i + " (" + ClickHouseCluster.NAME + ")", node.httpUrl()
+                        + " (native " + node.tcpPort() + ")", pidOf("clickhouse-shard-" + i),
+                        health(Ports.isListening(node.httpPort()) && node.ping())});
+            }
+        }
         boolean avro = Files.exists(layout.pidFile("registry").resolveSibling("avro-mode"));
         rows.add(new String[] {"Enrichment (Kafka Streams)", "streaming_etl.person_enriched, streaming_etl.people_per_city",
                 pidOf("enrichment"), avro ? "not used in Avro mode (it reads JSON change events)"
@@ -241,7 +313,11 @@ public final class LocalStackCli {
                     + registry.ccompatUrl() + ")", pidOf("registry"), health(registry.isReady())});
         }
         if (Ports.isListening(ports.connect())) {
-            for (String name : Pipeline.connectorNames(repoRoot)) {
+            List<String> connectors = new ArrayList<>(Pipeline.connectorNames(repoRoot));
+            if (shards > 0) {
+                connectors.add(Pipeline.SHARDED_SINK);
+            }
+            for (String name : connectors) {
                 var status = connectRest().status(name);
                 String state = status.status() == 200
                         ? status.body().path("connector").path("state").asText() + ", tasks "

@@ -26,6 +26,8 @@ final class Pipeline {
     static final String SOURCE_CONFIG = "source/mariadb-source.json";
     static final String SINK_CONFIG = "sink/clickhouse-sink.json";
     static final String ENRICHED_SINK_CONFIG = "sink/clickhouse-sink-enriched.json";
+    /** --clickhouse-shards: the CDC sink once more, into the local sharded cluster. */
+    static final String SHARDED_SINK = "clickhouse-sink-sharded";
     /** The source database's SQL files, in order (the Docker stack runs the whole folder in name order). */
     static final List<String> SQL_FILES = List.of("01-schema.sql", "02-seed.sql", "03-users.sql", "04-views.sql");
     static final String CLICKHOUSE_VIEWS = "clickhouse/01-views.sql";
@@ -37,6 +39,8 @@ final class Pipeline {
     private final PrintStream out;
     /** Avro mode: converter settings for the source and the CDC sink (the enriched sink reads JSON). */
     private Map<String, String> cdcConverters = Map.of();
+    /** --clickhouse-shards: the options pointing the second CDC sink at the cluster, else empty. */
+    private Map<String, String> clusterSink = Map.of();
 
     Pipeline(Path repoRoot, LocalPorts ports, PrintStream out) {
         this.repoRoot = repoRoot;
@@ -47,6 +51,12 @@ final class Pipeline {
     /** Change events as Avro through the schema registry instead of the worker's JsonConverter. */
     Pipeline withCdcConverters(Map<String, String> converters) {
         this.cdcConverters = Map.copyOf(converters);
+        return this;
+    }
+
+    /** Also the CDC sink into a sharded cluster, with these sink options ({@code ClickHouseCluster#sinkOptions}). */
+    Pipeline withShardedSink(Map<String, String> options) {
+        this.clusterSink = Map.copyOf(options);
         return this;
     }
 
@@ -95,11 +105,15 @@ final class Pipeline {
         }
         ConnectorConfig enrichedSink = ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
-        List<ConnectorConfig> connectors = List.of(source, sink, enrichedSink);
+        List<ConnectorConfig> connectors = new java.util.ArrayList<>(List.of(source, sink, enrichedSink));
         if (!cdcConverters.isEmpty()) {
             // The Kafka Streams enrichment reads JSON change events: in Avro mode nothing feeds this sink.
-            connectors = List.of(source, sink);
+            connectors.remove(enrichedSink);
             out.println("  connector " + enrichedSink.name() + " not registered: the enrichment does not run in Avro mode");
+        }
+        if (!clusterSink.isEmpty()) {
+            connectors.add(sink.named(SHARDED_SINK).with(clusterSink)
+                    .with("errors.deadletterqueue.topic.name", "dlq." + SHARDED_SINK));
         }
         for (ConnectorConfig connector : connectors) {
             apply(rest, connector, appliedConfigs, resetConfigs);

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Several ClickHouse processes that form one sharded cluster, {@value #NAME}: one replica per
@@ -31,6 +34,22 @@ public final class ClickHouseCluster implements AutoCloseable {
         for (int i = 0; i < shardCount; i++) {
             ports.add(new int[] {Ports.free(), Ports.free()});
         }
+        return create(dir, ports, Lifetime.TIED);
+    }
+
+    /**
+     * {@code shardCount} nodes for ./deploy.sh, outliving this JVM: shard i (from 1) serves HTTP on
+     * {@code httpBase + i - 1} and native TCP on {@code tcpBase + i - 1}.
+     */
+    public static ClickHouseCluster detached(Path dir, int shardCount, int httpBase, int tcpBase) {
+        List<int[]> ports = new ArrayList<>();
+        for (int i = 0; i < shardCount; i++) {
+            ports.add(new int[] {httpBase + i, tcpBase + i});
+        }
+        return create(dir, ports, Lifetime.DETACHED);
+    }
+
+    private static ClickHouseCluster create(Path dir, List<int[]> ports, Lifetime lifetime) {
         StringBuilder remote = new StringBuilder("<remote_servers><" + NAME + ">");
         for (int[] p : ports) {
             remote.append("<shard><replica><host>127.0.0.1</host><port>").append(p[1]).append("</port></replica></shard>");
@@ -39,7 +58,7 @@ public final class ClickHouseCluster implements AutoCloseable {
         List<ClickHouseServer> servers = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            for (int i = 0; i < shardCount; i++) {
+            for (int i = 0; i < ports.size(); i++) {
                 // background_distributed_schedule_pool_size defaults to 0 threads in libchdb: without
                 // it, inserts queued by a Distributed table never leave the node.
                 Path config = Files.writeString(dir.resolve("shard-" + (i + 1) + "-config.xml"), "<clickhouse>"
@@ -47,12 +66,26 @@ public final class ClickHouseCluster implements AutoCloseable {
                         + "<background_distributed_schedule_pool_size>4</background_distributed_schedule_pool_size>"
                         + "</clickhouse>\n");
                 servers.add(new ClickHouseServer(dir.resolve("shard-" + (i + 1)), ports.get(i)[0], ports.get(i)[1],
-                        Lifetime.TIED, config.toAbsolutePath()));
+                        lifetime, config.toAbsolutePath()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new ClickHouseCluster(servers);
+    }
+
+    /**
+     * The sink options that point a sink at this cluster: rows to each shard's local table, DDL on
+     * every node (no Keeper here), plain MergeTree engines (no replication here).
+     */
+    public Map<String, String> sinkOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("clickhouse.url", "");
+        options.put("cluster", NAME);
+        options.put("cluster.shards", shards.stream().map(ClickHouseServer::httpUrl).collect(Collectors.joining(",")));
+        options.put("cluster.ddl", "PER_NODE");
+        options.put("cluster.replicated", "false");
+        return options;
     }
 
     public ClickHouseCluster start() {

@@ -3,6 +3,7 @@ package io.streamingetl.localstack.junit;
 import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
+import io.streamingetl.localstack.clickhouse.ClickHouseCluster;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.KafkaBroker;
@@ -52,6 +53,8 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     private String clickHouseUsers;
     private Path baseDir;
     private ClickHouseServer clickHouse;
+    private int clusterShards;
+    private ClickHouseCluster cluster;
     private MariaDbServer mariaDb;
     private KafkaBroker kafka;
     private ConnectWorker connect;
@@ -85,6 +88,12 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         return this;
     }
 
+    /** Also a sharded ClickHouse cluster of {@code shards} processes ({@link ClickHouseCluster}). */
+    public LocalStackExtension clickHouseCluster(int shards) {
+        clusterShards = shards;
+        return this;
+    }
+
     private ClickHouseServer newClickHouse(Path dir) {
         if (clickHouseConfig == null) {
             return ClickHouseServer.forTests(dir);
@@ -111,6 +120,10 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         if (components.contains(Component.CLICKHOUSE)) {
             starting.add(CompletableFuture.runAsync(() -> clickHouse = startOnFreePorts(
                     baseDir.resolve("clickhouse"), this::newClickHouse, ClickHouseServer::start)));
+        }
+        if (clusterShards > 0) {
+            starting.add(CompletableFuture.runAsync(() -> cluster = startOnFreePorts(baseDir.resolve("clickhouse-cluster"),
+                    dir -> ClickHouseCluster.forTests(dir, clusterShards), ClickHouseCluster::start)));
         }
         if (components.contains(Component.KAFKA)) {
             starting.add(CompletableFuture.runAsync(() -> kafka = startOnFreePorts(
@@ -198,6 +211,9 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         if (clickHouse != null) {
             clickHouse.stop();
         }
+        if (cluster != null) {
+            cluster.close();
+        }
         if (registry != null) {
             registry.stop();
         }
@@ -205,6 +221,13 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     public ClickHouseServer clickHouse() {
         return require(clickHouse, Component.CLICKHOUSE);
+    }
+
+    public ClickHouseCluster clickHouseCluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("no cluster was requested: LocalStackExtension.with(...).clickHouseCluster(n)");
+        }
+        return cluster;
     }
 
     public MariaDbServer mariaDb() {

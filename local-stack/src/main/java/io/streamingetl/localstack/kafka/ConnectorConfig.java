@@ -39,6 +39,12 @@ public record ConnectorConfig(String name, Map<String, String> config) {
         return new ConnectorConfig(name, copy);
     }
 
+    public ConnectorConfig with(Map<String, String> options) {
+        Map<String, String> copy = new LinkedHashMap<>(config);
+        copy.putAll(options);
+        return new ConnectorConfig(name, copy);
+    }
+
     /** Without every key that starts with {@code prefix}, e.g. "transforms" for raw Debezium events. */
     public ConnectorConfig without(String prefix) {
         Map<String, String> copy = new LinkedHashMap<>(config);
