@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigValue;
 import java.util.List;
 import java.util.Map;
 
-/** validate()'s live checks: server reachable, credentials accepted, database present. */
+/** validate()'s live checks, on every server (each replica of each shard): reachable, credentials accepted, database present. */
 public final class ConnectionCheck {
     private ConnectionCheck() {
     }
@@ -25,7 +25,21 @@ public final class ConnectionCheck {
         // reported on its own option rather than as an unreachable server.
         Map<String, String> checkProps = new java.util.HashMap<>(props);
         checkProps.put(ClickHouseSinkConfig.DATABASE, "system");
-        try (Client client = ClickHouseClients.build(new ClickHouseSinkConfig(checkProps))) {
+        ClickHouseSinkConfig checkConfig = new ClickHouseSinkConfig(checkProps);
+        String addressOption = config.sharded() ? ClickHouseSinkConfig.CLUSTER_SHARDS : ClickHouseSinkConfig.URL;
+        for (List<String> shard : config.shards()) {
+            for (String url : shard) {
+                if (!check(config, checkConfig, url, addressOption, values)) {
+                    return; // one message per kind is enough; credentials are the same everywhere
+                }
+            }
+        }
+    }
+
+    /** Returns false after reporting a problem. */
+    private static boolean check(ClickHouseSinkConfig config, ClickHouseSinkConfig checkConfig, String url,
+                                 String addressOption, Map<String, ConfigValue> values) {
+        try (Client client = ClickHouseClients.build(checkConfig, url)) {
             List<GenericRecord> rows;
             try {
                 rows = client.queryAll("SELECT count() AS n FROM system.databases WHERE name = {db:String}",
@@ -39,17 +53,19 @@ public final class ConnectionCheck {
                             + ClickHouseSinkConfig.PASSWORD);
                     add(values, ClickHouseSinkConfig.USER, "authentication failed for user '" + config.user() + "'");
                 } else {
-                    add(values, ClickHouseSinkConfig.URL, "cannot reach ClickHouse at " + config.url() + ": "
+                    add(values, addressOption, "cannot reach ClickHouse at " + url + ": "
                             + cause.getClass().getSimpleName() + ": " + cause.getMessage() + rootCause(cause));
                 }
-                return;
+                return false;
             }
             if (rows.isEmpty() || rows.get(0).getLong("n") == 0) {
-                add(values, ClickHouseSinkConfig.DATABASE, "database '" + config.database()
-                        + "' does not exist on " + config.url());
+                add(values, ClickHouseSinkConfig.DATABASE, "database '" + config.database() + "' does not exist on " + url);
+                return false;
             }
+            return true;
         } catch (RuntimeException e) {
-            add(values, ClickHouseSinkConfig.URL, "cannot use ClickHouse at " + config.url() + ": " + e.getMessage());
+            add(values, addressOption, "cannot use ClickHouse at " + url + ": " + e.getMessage());
+            return false;
         }
     }
 
