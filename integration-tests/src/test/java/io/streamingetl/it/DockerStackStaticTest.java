@@ -7,6 +7,8 @@ import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DockerStackStaticTest {
     private static final String NETWORK = "streaming_etl_pipeline_mysql_webproxy";
+    /** The optional replicated ClickHouse cluster: `docker compose --profile replicated up`. */
+    private static final String PROFILE = "replicated";
+    private static final String KEEPER = "clickhouse-keeper";
+    private static final List<String> REPLICAS = List.of("clickhouse-r1", "clickhouse-r2");
+    private static final String REGISTRAR = "register-replicated-sink";
+    private static final List<String> REPLICATED_SERVICES = List.of(KEEPER, "clickhouse-r1", "clickhouse-r2", REGISTRAR);
+    /** Services that run a command and stop (no healthcheck). */
+    private static final Set<String> ONE_SHOT = Set.of("ksqldb-cli", REGISTRAR);
+    private static final String REPLICATED_DIR = "docker/clickhouse-replicated";
+    private static final String REPLICATED_SINK = REPLICATED_DIR + "/clickhouse-sink-replicated.json";
     private static JsonNode compose;
     private static Path root;
 
@@ -58,8 +71,14 @@ class DockerStackStaticTest {
         JsonNode services = compose.path("services");
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
+        Set<String> always = new TreeSet<>();
+        names.stream().filter(n -> services.path(n).path("profiles").isMissingNode()).forEach(always::add);
+        // docker-compose config lists every service; `up` without --profile starts only these.
         assertEquals(new TreeSet<>(List.of("zookeeper", "kafka", "schema-registry", "mysql", "connect",
-                "ksqldb-server", "ksqldb-cli", "clickhouse", "kafka-ui", "debezium-ui")), names);
+                "ksqldb-server", "ksqldb-cli", "clickhouse", "kafka-ui", "debezium-ui")), always);
+        Set<String> optional = new TreeSet<>(names);
+        optional.removeAll(always);
+        assertEquals(new TreeSet<>(REPLICATED_SERVICES), optional, "the services outside the default stack");
         ports.forEach((service, expected) -> {
             Set<String> published = new HashSet<>();
             for (JsonNode port : services.path(service).path("ports")) {
@@ -67,13 +86,19 @@ class DockerStackStaticTest {
             }
             assertTrue(published.containsAll(expected), service + " publishes " + published + ", expected " + expected);
         });
+        Map<String, String> hostPorts = new HashMap<>();
         for (String name : names) {
             JsonNode service = services.path(name);
             assertTrue(service.path("networks").has(NETWORK), name + " is on " + NETWORK);
             String image = service.path("image").asText();
             assertTrue(image.matches(".+:[0-9v][^:]*") && !image.endsWith(":latest"), name + " pins its image: " + image);
-            if (!name.equals("ksqldb-cli")) {
+            if (!ONE_SHOT.contains(name)) {
                 assertFalse(service.path("healthcheck").isMissingNode(), name + " has a healthcheck");
+            }
+            for (JsonNode port : service.path("ports")) {
+                String published = port.isObject() ? port.path("published").asText() : port.asText().split(":")[0];
+                String other = hostPorts.put(published, name);
+                assertTrue(other == null, "host port " + published + " is published by " + other + " and " + name);
             }
         }
         assertEquals(NETWORK, compose.path("networks").path(NETWORK).path("name").asText());
@@ -206,6 +231,275 @@ class DockerStackStaticTest {
         String aggregate = Files.readString(root.resolve("connector-configs/ksql/02-people-per-city.sql"));
         assertTrue(aggregate.contains("TIMESTAMP = '_version'") && aggregate.contains("`_version` := ROWTIME")
                 && !aggregate.contains("ROWOFFSET)"), "the aggregate's version comes from the binlog versions");
+    }
+
+    /**
+     * The replicated cluster is optional: its services carry the profile (so a plain `up` and
+     * deploy.sh leave them out), nothing in the default stack waits for them, and the file is valid
+     * with the profile enabled too.
+     */
+    @Test
+    void replicatedClusterIsAnOptionalProfile() throws Exception {
+        JsonNode services = compose.path("services");
+        for (String name : REPLICATED_SERVICES) {
+            assertTrue(services.has(name), name + " is in docker-compose.yml");
+            List<String> profiles = new ArrayList<>();
+            services.path(name).path("profiles").forEach(p -> profiles.add(p.asText()));
+            assertEquals(List.of(PROFILE), profiles, name + " runs only under the profile " + PROFILE);
+        }
+        services.fields().forEachRemaining(e -> {
+            if (e.getValue().path("profiles").isMissingNode()) {
+                for (String optional : REPLICATED_SERVICES) {
+                    assertFalse(e.getValue().path("depends_on").has(optional),
+                            e.getKey() + " (default stack) must not depend on " + optional + " (profile " + PROFILE + ")");
+                }
+            }
+        });
+        String out = run("docker-compose", "-f", "docker-compose.yml", "--profile", PROFILE, "config", "-q");
+        assertEquals("", out.strip(), "docker-compose --profile " + PROFILE + " config -q");
+    }
+
+    /** Keeper and both replicas are the stack's ClickHouse release branch (the tested one). */
+    @Test
+    void replicatedImagesFollowTheStacksClickHouseReleaseBranch() {
+        JsonNode services = compose.path("services");
+        String server = services.path("clickhouse").path("image").asText();
+        String branch = server.substring(server.lastIndexOf(':') + 1);
+        assertTrue(branch.matches("\\d+\\.\\d+"), "the stack's ClickHouse is a release branch tag: " + server);
+        for (String replica : REPLICAS) {
+            assertEquals(server, services.path(replica).path("image").asText(), replica + " runs the stack's ClickHouse image");
+        }
+        assertEquals("clickhouse/clickhouse-keeper:" + branch, services.path(KEEPER).path("image").asText(),
+                "Keeper is the same release branch as the servers");
+    }
+
+    /**
+     * The config files the replicas and Keeper mount, the compose services and the replicated sink
+     * config describe one cluster: same cluster name, same hosts in the same order, same ports,
+     * the Keeper the servers point at is the Keeper service and its Raft member, and every macro
+     * the sink's replica path and name use is defined on every replica.
+     */
+    @Test
+    void replicasKeeperAndSinkConfigDescribeOneCluster() throws Exception {
+        JsonNode services = compose.path("services");
+        ConnectorConfig sink = replicatedSink();
+        Map<String, String> config = sink.config();
+
+        // Keeper: its mounted config, its Raft member and client port.
+        Map<String, String> keeperMounts = bindMounts(KEEPER);
+        Path keeperFile = root.resolve(REPLICATED_DIR + "/keeper_config.xml");
+        assertEquals(keeperFile.toString(), keeperMounts.get("/etc/clickhouse-keeper/keeper_config.xml"));
+        Element keeperServer = child(xml(keeperFile), "keeper_server");
+        String keeperPort = text(keeperServer, "tcp_port");
+        String keeperHost = services.path(KEEPER).path("hostname").asText();
+        List<Element> raft = children(child(keeperServer, "raft_configuration"), "server");
+        assertEquals(1, raft.size(), "one Keeper node");
+        assertEquals(keeperHost, text(raft.get(0), "hostname"), "the Raft member is the Keeper service");
+        assertEquals(text(keeperServer, "server_id"), text(raft.get(0), "id"), "server_id is the Raft member's id");
+        assertTrue(services.path(KEEPER).path("healthcheck").toString().contains("/" + keeperPort),
+                "Keeper's healthcheck asks the client port " + keeperPort);
+
+        // The shared server config: cluster, Keeper, distributed DDL.
+        Path clusterFile = root.resolve(REPLICATED_DIR + "/cluster.xml");
+        Element cluster = xml(clusterFile);
+        List<Element> clusters = children(child(cluster, "remote_servers"), null);
+        assertEquals(1, clusters.size(), "one cluster in <remote_servers>");
+        assertEquals(config.get("cluster"), clusters.get(0).getTagName(), "the sink's cluster is the one in <remote_servers>");
+        List<Element> zkNodes = children(child(cluster, "zookeeper"), "node");
+        assertFalse(zkNodes.isEmpty(), "<zookeeper> names Keeper");
+        for (Element node : zkNodes) {
+            assertEquals(keeperHost, text(node, "host"), "<zookeeper> points at the Keeper service");
+            assertEquals(keeperPort, text(node, "port"), "<zookeeper> uses Keeper's tcp_port");
+        }
+        assertFalse(text(child(cluster, "distributed_ddl"), "path").isBlank(), "distributed DDL is enabled (ON CLUSTER)");
+
+        // remote_servers against cluster.shards: same shards, same replicas in the same order.
+        List<List<String>> remoteShards = new ArrayList<>();
+        for (Element shard : children(clusters.get(0), "shard")) {
+            assertEquals("true", text(shard, "internal_replication"), "internal_replication (Replicated* tables copy the data)");
+            List<String> hosts = new ArrayList<>();
+            for (Element replica : children(shard, "replica")) {
+                hosts.add(text(replica, "host"));
+                assertEquals("9000", text(replica, "port"), "replicas talk over the native port");
+            }
+            remoteShards.add(hosts);
+        }
+        assertEquals(List.of(REPLICAS), remoteShards, "ONE shard of the two replicas");
+        List<List<String>> sinkShards = new ArrayList<>();
+        for (String shard : config.get("cluster.shards").split(",")) {
+            List<String> hosts = new ArrayList<>();
+            for (String replicaUrl : shard.split("\\|")) {
+                URI url = URI.create(replicaUrl.trim());
+                assertEquals("http", url.getScheme(), replicaUrl);
+                assertEquals(8123, url.getPort(), replicaUrl + " is the replica's HTTP port");
+                assertTrue(services.has(url.getHost()), url.getHost() + " (cluster.shards) is a compose service");
+                assertEquals(url.getHost(), services.path(url.getHost()).path("hostname").asText(), url.getHost() + "'s hostname");
+                hosts.add(url.getHost());
+            }
+            sinkShards.add(hosts);
+        }
+        assertEquals(remoteShards, sinkShards, "cluster.shards lists the shards and replicas of <remote_servers>, in order");
+        if (config.containsKey("clickhouse.url") && !config.get("clickhouse.url").isBlank()) {
+            assertTrue(REPLICAS.contains(URI.create(config.get("clickhouse.url")).getHost()), config.get("clickhouse.url"));
+        }
+
+        // Each replica: mounts, macros, interserver host, its database, waits for Keeper.
+        Set<String> replicaMacros = new HashSet<>();
+        Set<String> macroNames = null;
+        for (String replica : REPLICAS) {
+            JsonNode service = services.path(replica);
+            assertEquals(replica, service.path("hostname").asText(), replica + " is reachable under its own name");
+            Map<String, String> mounts = bindMounts(replica);
+            assertEquals(clusterFile.toString(), mounts.get("/etc/clickhouse-server/config.d/cluster.xml"), replica);
+            String own = mounts.get("/etc/clickhouse-server/config.d/replica.xml");
+            assertNotNull(own, replica + " mounts its own replica.xml");
+            Element replicaXml = xml(Path.of(own));
+            Element macros = child(replicaXml, "macros");
+            assertEquals("1", text(macros, "shard"), replica + ": one shard");
+            assertTrue(replicaMacros.add(text(macros, "replica")), replica + " has its own {replica} macro");
+            assertEquals(replica.substring(replica.lastIndexOf('-') + 1), text(macros, "replica"), replica + "'s {replica}");
+            assertEquals(replica, text(replicaXml, "interserver_http_host"), replica + " announces itself to the other replica");
+            Set<String> defined = new TreeSet<>();
+            children(macros, null).forEach(m -> defined.add(m.getTagName()));
+            if (macroNames != null) {
+                assertEquals(macroNames, defined, "the replicas define the same macros");
+            }
+            macroNames = defined;
+            assertEquals(config.get("clickhouse.database"), service.path("environment").path("CLICKHOUSE_DB").asText(),
+                    replica + " creates the sink's database");
+            assertTrue(service.path("depends_on").has(KEEPER), replica + " waits for Keeper");
+            boolean publishesHttp = false;
+            for (JsonNode port : service.path("ports")) {
+                publishesHttp |= port.path("target").asText().equals("8123");
+            }
+            assertTrue(publishesHttp, replica + " serves HTTP on 8123");
+        }
+        // Macros of the sink's Replicated* paths: {database}, {table} and {uuid} are the server's own.
+        String macroText = config.getOrDefault("cluster.replica.path", "/clickhouse/tables/{shard}/{database}/{table}")
+                + config.getOrDefault("cluster.replica.name", "{replica}");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\w+)}").matcher(macroText);
+        while (m.find()) {
+            if (!Set.of("database", "table", "uuid").contains(m.group(1))) {
+                assertTrue(macroNames.contains(m.group(1)), "{" + m.group(1) + "} (sink config) is a macro of the replicas");
+            }
+        }
+    }
+
+    /**
+     * The replicated sink is the CDC sink pointed at the cluster: same topics and handling, its own
+     * connector name, database and dead-letter topic; it is registered only under the profile.
+     */
+    @Test
+    void replicatedSinkIsTheCdcSinkOnTheCluster() throws Exception {
+        ConnectorConfig main = ConnectorConfig.load("sink/clickhouse-sink.json");
+        ConnectorConfig replicated = replicatedSink();
+        Set<String> differing = new TreeSet<>();
+        Set<String> keys = new HashSet<>(main.config().keySet());
+        keys.addAll(replicated.config().keySet());
+        for (String key : keys) {
+            if (!Objects.equals(main.config().get(key), replicated.config().get(key))) {
+                differing.add(key);
+            }
+        }
+        differing.removeIf(k -> k.startsWith("cluster"));
+        assertEquals(new TreeSet<>(List.of("clickhouse.url", "clickhouse.database", "errors.deadletterqueue.topic.name")),
+                differing, "beyond cluster.*, only the connection, database and dead-letter topic differ");
+        assertEquals(PROFILE, replicated.config().get("cluster"));
+        assertEquals("ON_CLUSTER", replicated.config().get("cluster.ddl"));
+        assertEquals("true", replicated.config().get("cluster.replicated"));
+        for (ConnectorConfig other : List.of(main, ConnectorConfig.load("sink/clickhouse-sink-enriched.json"))) {
+            assertFalse(other.name().equals(replicated.name()), "its own connector name");
+            assertFalse(other.config().get("clickhouse.database").equals(replicated.config().get("clickhouse.database")),
+                    "its own database, beside " + other.name() + "'s");
+            assertFalse(other.config().get("errors.deadletterqueue.topic.name")
+                    .equals(replicated.config().get("errors.deadletterqueue.topic.name")), "its own dead-letter topic");
+        }
+        assertInArchive("streamingetl-connect-clickhouse-sink", replicated.config().get("connector.class"));
+
+        // deploy.sh registers every connector-configs/sink/*.json, profile or not: not there.
+        String script = Files.readString(root.resolve("scripts/docker-stack.sh"));
+        assertTrue(script.contains("connector-configs/sink/*.json"), "docker-stack.sh registers connector-configs/sink/*.json");
+        try (var sinks = Files.list(root.resolve("connector-configs/sink"))) {
+            for (Path file : sinks.toList()) {
+                assertFalse(ConnectorConfig.load("sink/" + file.getFileName()).config().containsKey("cluster.shards"),
+                        file + " would be registered without the profile " + PROFILE);
+            }
+        }
+        // The profile's one-shot registrar posts this file, named as in it, once Connect and the replicas are healthy.
+        JsonNode registrar = compose.path("services").path(REGISTRAR);
+        String target = null;
+        for (Map.Entry<String, String> mount : bindMounts(REGISTRAR).entrySet()) {
+            if (mount.getValue().equals(root.resolve(REPLICATED_SINK).toString())) {
+                target = mount.getKey();
+            }
+        }
+        assertNotNull(target, REGISTRAR + " mounts " + REPLICATED_SINK);
+        String command = registrar.path("command").toString().replace("$$", "$");
+        assertTrue(command.contains("name=" + replicated.name()) && command.contains("@/connector/$name.json")
+                && target.equals("/connector/" + replicated.name() + ".json"), "the registrar posts " + target + ": " + command);
+        URI connect = URI.create(command.replaceAll("(?s).*url=(http://[^\\\\\\s\"]+).*", "$1"));
+        assertEquals("connect", connect.getHost());
+        assertEquals(env("connect", "CONNECT_REST_PORT"), String.valueOf(connect.getPort()));
+        for (String dependency : List.of("connect", "clickhouse-r1", "clickhouse-r2")) {
+            assertEquals("service_healthy", registrar.path("depends_on").path(dependency).path("condition").asText(),
+                    REGISTRAR + " waits for " + dependency);
+        }
+    }
+
+    private static ConnectorConfig replicatedSink() {
+        return ConnectorConfig.load(root, "../" + REPLICATED_SINK);
+    }
+
+    /** Bind mounts of a service, container path -> absolute host path. */
+    private static Map<String, String> bindMounts(String service) {
+        Map<String, String> mounts = new HashMap<>();
+        for (JsonNode v : compose.path("services").path(service).path("volumes")) {
+            String[] parts = v.asText().split(":");
+            if (parts.length >= 2 && parts[0].startsWith("/")) {
+                assertTrue(Files.isRegularFile(Path.of(parts[0])) || Files.isDirectory(Path.of(parts[0])),
+                        service + " mounts " + parts[0] + ", which exists");
+                mounts.put(parts[1], parts[0]);
+            }
+        }
+        return mounts;
+    }
+
+    private static Element xml(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Element rootElement = factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+        assertEquals("clickhouse", rootElement.getTagName(), file + " is a ClickHouse config");
+        return rootElement;
+    }
+
+    /** Child elements named {@code name}, or all child elements when it is null. */
+    private static List<Element> children(Element parent, String name) {
+        List<Element> found = new ArrayList<>();
+        NodeList nodes = parent.getChildNodes();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            if (nodes.item(i) instanceof Element e && (name == null || e.getTagName().equals(name))) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    private static Element child(Element parent, String name) {
+        List<Element> found = children(parent, name);
+        assertEquals(1, found.size(), "one <" + name + "> in <" + parent.getTagName() + ">");
+        return found.get(0);
+    }
+
+    private static String text(Element parent, String name) {
+        return child(parent, name).getTextContent().trim();
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+        return out;
     }
 
     private static void assertInArchive(String pluginDir, String className) throws Exception {
