@@ -57,15 +57,6 @@ public final class CityHash {
         return intHash64(widthBytes == 8 ? value : value & (-1L >>> (64 - 8 * widthBytes)));
     }
 
-    /**
-     * {@link #ofLong(long, int)} for callers that know the signedness: {@code signed} does not change
-     * the hash (ClickHouse zero-extends signed types too), it is accepted so call sites read plainly.
-     */
-    public static long ofLong(long value, int widthBytes, boolean signed) {
-        if (signed) { int sh = 64 - 8 * widthBytes; return intHash64(value << sh >> sh); }
-        return ofLong(value, widthBytes);
-    }
-
     /** The hash ClickHouse computes for one argument of a String or LowCardinality(String) column: its bytes (UTF-8 or not). */
     public static long ofString(byte[] bytes) {
         return cityHash64(bytes, 0, bytes.length);

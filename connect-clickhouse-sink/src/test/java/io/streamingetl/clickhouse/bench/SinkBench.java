@@ -171,14 +171,23 @@ public final class SinkBench {
 
     /** Returns {nanos inside put/preCommit, peak buffered bytes}. */
     static long[] sink(String url, String table, int rows) {
+        return sink(sinkProps(table, Map.of("clickhouse.url", url)), rows);
+    }
+
+    /** The benchmark's sink settings for {@code table}, with {@code extra} (where to write). */
+    static Map<String, String> sinkProps(String table, Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put("name", "bench-" + table);
-        props.put("clickhouse.url", url);
         props.put("table.name.template", table);
         props.put("database.name.template", "");
         props.put("buffer.max.rows", Integer.toString(BATCH));
         props.put("buffer.flush.interval.ms", "600000");
         props.put("buffer.min.insert.interval.ms", "-1"); // inserts of BATCH rows, as the baseline's
+        props.putAll(extra);
+        return props;
+    }
+
+    static long[] sink(Map<String, String> props, int rows) {
         TopicPartition tp = new TopicPartition("bench", 0);
         ClickHouseSinkTask task = new ClickHouseSinkTask();
         task.initialize(new BenchContext(props, tp));

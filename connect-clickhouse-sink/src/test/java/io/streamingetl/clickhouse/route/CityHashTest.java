@@ -192,7 +192,7 @@ class CityHashTest {
         long sign = bits == 64 ? raw : raw << (64 - bits) >> (64 - bits);
         long value = signed ? sign : zero;
         String literal = signed ? Long.toString(value) : Long.toUnsignedString(value);
-        long h = CityHash.ofLong(random.nextBoolean() ? zero : sign, bits / 8, signed);
+        long h = CityHash.ofLong(random.nextBoolean() ? zero : sign, bits / 8);
         Object canonical = !signed && bits == 64 && value < 0 ? new BigInteger(literal) : (Object) value;
         return new Arg("to" + type + "('" + literal + "')", h, CityHashKey.hash(type, canonical));
     }
