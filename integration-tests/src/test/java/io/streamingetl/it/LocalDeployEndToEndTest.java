@@ -39,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What a newcomer does: {@code ./deploy.sh --local} on a fresh state, changes in MariaDB, the
- * same rows in ClickHouse, then {@code ./terminate.sh}. Ports are free ones passed through the
+ * What a newcomer does: {@code ./deploy.sh --local} on a fresh state (with a 2-shard ClickHouse
+ * cluster, {@code --clickhouse-shards=2}), changes in MariaDB, the same rows in ClickHouse and
+ * through the cluster's Distributed tables, then {@code ./terminate.sh}. Ports are free ones passed through the
  * documented environment variables, so the test never collides with a stack a developer runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -94,9 +95,11 @@ class LocalDeployEndToEndTest {
                     "CLICKHOUSE_HTTP_PORT", "CLICKHOUSE_TCP_PORT")) {
                 ENV.put(variable, String.valueOf(Ports.free()));
             }
+            ENV.put("CLICKHOUSE_SHARDS_HTTP_PORT", String.valueOf(freePair()));
+            ENV.put("CLICKHOUSE_SHARDS_TCP_PORT", String.valueOf(freePair()));
             try {
                 // The reactor built the archives and jars before this module: no nested Maven run.
-                out = run("deploy", "./deploy.sh", "--local", "--no-build");
+                out = run("deploy", "./deploy.sh", "--local", "--no-build", "--clickhouse-shards=2");
             } catch (AssertionError e) {
                 // Another process on the machine took a port between Ports.free() and the bind
                 // (seen in CI): stop what started and deploy again on fresh ports.
@@ -108,6 +111,17 @@ class LocalDeployEndToEndTest {
         }
         assertTrue(out.contains("snapshot in ClickHouse"), out);
         assertTrue(out.contains("clickhouse-sink") && out.contains("RUNNING"), out);
+        assertTrue(out.contains("clickhouse-sink-sharded") && out.contains("ClickHouse shard 2 (local_cluster)"), out);
+    }
+
+    /** A port p with p + 1 free too (the cluster's shards take consecutive ports). */
+    private static int freePair() {
+        for (int attempt = 0; ; attempt++) {
+            int p = Ports.free();
+            if (p < 65535 && !Ports.isListening(p + 1) || attempt > 50) {
+                return p;
+            }
+        }
     }
 
     @AfterAll
@@ -122,7 +136,7 @@ class LocalDeployEndToEndTest {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still runs");
         }
         for (String variable : List.of("MARIADB_PORT", "KAFKA_PORT", "CONNECT_PORT", "CLICKHOUSE_HTTP_PORT",
-                "CLICKHOUSE_TCP_PORT")) {
+                "CLICKHOUSE_TCP_PORT", "CLICKHOUSE_SHARDS_HTTP_PORT", "CLICKHOUSE_SHARDS_TCP_PORT")) {
             int port = Integer.parseInt(ENV.get(variable));
             assertFalse(Ports.isListening(port), variable + " " + port + " is still held after terminate.sh");
         }
@@ -173,6 +187,10 @@ class LocalDeployEndToEndTest {
                 db.setAutoCommit(true);
             }
             assertEqualEventually(db, clickHouse, "after the workload");
+            // The second CDC sink wrote the same changes to the shards' local tables.
+            ClickHouseServer shard1 = new ClickHouseServer(home, Integer.parseInt(ENV.get("CLICKHOUSE_SHARDS_HTTP_PORT")),
+                    Integer.parseInt(ENV.get("CLICKHOUSE_SHARDS_TCP_PORT")), Lifetime.DETACHED, null);
+            assertEqualEventually(db, shard1, "through the 2-shard cluster", List.of("person", "address", "geo"));
             measureLatency(db, clickHouse);
         }
     }
@@ -438,11 +456,19 @@ class LocalDeployEndToEndTest {
     }
 
     private static void assertEqualEventually(Connection db, ClickHouseServer clickHouse, String when) {
+        assertEqualEventually(db, clickHouse, when, QUERIES.keySet());
+    }
+
+    private static void assertEqualEventually(Connection db, ClickHouseServer clickHouse, String when,
+                                              java.util.Collection<String> tables) {
         Map<String, String> last = new HashMap<>();
         try {
             Wait.until("ClickHouse = MariaDB " + when, Duration.ofSeconds(90), () -> {
                 boolean same = true;
                 for (Map.Entry<String, String[]> q : QUERIES.entrySet()) {
+                    if (!tables.contains(q.getKey())) {
+                        continue;
+                    }
                     String source = SourceDatabase.tsv(db, q.getValue()[0]);
                     // TSVRaw: values as they are (TabSeparated would print James's as James\'s).
                     String target = clickHouse.query(q.getValue()[1] + " FORMAT TSVRaw");
@@ -454,7 +480,7 @@ class LocalDeployEndToEndTest {
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage() + "\n" + last, e);
         }
-        for (String table : QUERIES.keySet()) {
+        for (String table : tables) {
             String text = last.get(table);
             System.out.printf("%s %s: %d rows equal column for column%n", when, table,
                     text.substring(text.indexOf("ClickHouse:\n")).split("\n").length - 1);

@@ -10,14 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,50 +185,8 @@ class ShardedPipelineTest {
         return Long.parseLong(node.query(sql).strip());
     }
 
-    /** id -> "email|n" from MariaDB. */
-    private static Map<Integer, String> sourceRows(String table) {
-        Map<Integer, String> rows = new TreeMap<>();
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, email, n FROM " + DB + "." + table)) {
-            while (rs.next()) {
-                rows.put(rs.getInt(1), rs.getString(2) + "|" + rs.getInt(3));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
-    }
-
-    /** id -> "email|n" through the Distributed table, FINAL, soft deletes removed. */
-    private static Map<Integer, String> clusterRows(String table) {
-        Map<Integer, String> rows = new TreeMap<>();
-        if (!"1".equals(node(1).query("EXISTS TABLE " + DB + "." + table).strip())) {
-            return rows;
-        }
-        String tsv = node(1).query("SELECT id, ifNull(email, 'null'), n FROM " + DB + "." + table
-                + " FINAL WHERE _deleted = 0 FORMAT TSV");
-        for (String line : tsv.split("\n")) {
-            if (!line.isEmpty()) {
-                String[] f = line.split("\t");
-                rows.put(Integer.parseInt(f[0]), f[1] + "|" + f[2]);
-            }
-        }
-        return rows;
-    }
-
+    /** Through shard 1's Distributed table: FINAL over both shards. */
     private static void awaitFinalEqualsSource(String table) {
-        Map<Integer, String> expected = sourceRows(table);
-        AtomicReference<Map<Integer, String>> found = new AtomicReference<>(Map.of());
-        try {
-            Wait.until(table + ": FINAL through Distributed equals MariaDB (" + expected.size() + " rows)",
-                    Duration.ofMinutes(3), () -> {
-                        found.set(clusterRows(table));
-                        return found.get().equals(expected);
-                    });
-        } catch (RuntimeException | AssertionError e) {
-            throw new AssertionError(table + ": " + expected.size() + " rows in MariaDB, " + found.get().size()
-                    + " through the cluster", e);
-        }
-        System.out.println(table + ": FINAL through Distributed equals MariaDB, " + expected.size() + " rows");
+        FinalEqualsSource.await(stack.mariaDb(), node(1), DB, table);
     }
 }

@@ -1,7 +1,6 @@
 package io.streamingetl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -21,15 +20,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -262,65 +257,8 @@ class VersionOrderTest {
         }
     }
 
-    /** id -> "email|n" from MariaDB. */
-    private static Map<Integer, String> sourceRows(String table) {
-        Map<Integer, String> rows = new TreeMap<>();
-        try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, email, n FROM " + DB + "." + table)) {
-            while (rs.next()) {
-                rows.put(rs.getInt(1), rs.getString(2) + "|" + rs.getInt(3));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
-    }
-
-    /** id -> "email|n" from ClickHouse, FINAL, soft deletes removed. */
-    private static Map<Integer, String> clickHouseRows(String table) {
-        Map<Integer, String> rows = new TreeMap<>();
-        if (!"1".equals(stack.clickHouse().query("EXISTS TABLE " + DB + "." + table).strip())) {
-            return rows;
-        }
-        String tsv = stack.clickHouse().query("SELECT id, ifNull(email, 'null'), n FROM " + DB + "." + table
-                + " FINAL WHERE _deleted = 0 FORMAT TSV");
-        for (String line : tsv.split("\n")) {
-            if (!line.isEmpty()) {
-                String[] f = line.split("\t");
-                rows.put(Integer.parseInt(f[0]), f[1] + "|" + f[2]);
-            }
-        }
-        return rows;
-    }
-
     private static void awaitFinalEqualsSource(String table) {
-        Map<Integer, String> expected = sourceRows(table);
-        AtomicReference<Map<Integer, String>> found = new AtomicReference<>(Map.of());
-        try {
-            Wait.until(table + ": ClickHouse FINAL equals MariaDB (" + expected.size() + " rows)", Duration.ofMinutes(3),
-                    () -> {
-                        found.set(clickHouseRows(table));
-                        return found.get().equals(expected);
-                    });
-        } catch (RuntimeException | AssertionError e) {
-            throw new AssertionError(table + ": " + diff(expected, found.get()), e);
-        }
-        System.out.println(table + ": ClickHouse FINAL equals MariaDB, " + expected.size() + " rows");
-    }
-
-    private static String diff(Map<Integer, String> expected, Map<Integer, String> found) {
-        List<String> out = new ArrayList<>();
-        int differing = 0;
-        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>(expected.keySet());
-        ids.addAll(found.keySet());
-        for (Integer id : ids) {
-            if (!Objects.equals(expected.get(id), found.get(id))) {
-                if (differing++ < 10) {
-                    out.add("id " + id + ": MariaDB " + expected.get(id) + ", ClickHouse " + found.get(id));
-                }
-            }
-        }
-        return differing + " rows differ, e.g. " + out;
+        FinalEqualsSource.await(stack.mariaDb(), stack.clickHouse(), DB, table);
     }
 
     /** Reads connect-offsets until a source offset of SOURCE lies inside a transaction. */

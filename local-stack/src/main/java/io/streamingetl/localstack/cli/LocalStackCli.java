@@ -138,6 +138,11 @@ public final class LocalStackCli {
         pipeline.prepareSource(mariaDb());
         long deployStart = Pipeline.binlogEndVersion(mariaDb());
         pipeline.prepareClickHouse(clickHouse());
+        if (cluster != null) {
+            for (int i = 1; i <= shards; i++) {
+                pipeline.prepareClickHouse(cluster.shard(i));
+            }
+        }
         pipeline.registerConnectors(connectRest(), layout.root().resolve("connectors"), resetConfigs);
         if (!avro) {
             ensureEnrichment();
