@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # docker-compose: the Docker stack is validated statically (no Docker engine here);
-# stunnel4 and openssl: the TLS test puts https in front of ClickHouse with a self-signed certificate.
-scripts/ensure-tools.sh docker-compose:docker-compose stunnel:stunnel4 openssl:openssl
+# stunnel4 and openssl: the TLS test puts https in front of ClickHouse with a self-signed certificate;
+# chromium and chromium-driver: ConsoleBrowserTest drives the pipeline console in a real browser.
+scripts/ensure-tools.sh docker-compose:docker-compose stunnel:stunnel4 openssl:openssl \
+  chromium:chromium chromedriver:chromium-driver
 mvn -B verify "$@"

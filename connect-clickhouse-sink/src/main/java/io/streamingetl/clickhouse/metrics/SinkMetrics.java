@@ -48,6 +48,7 @@ public final class SinkMetrics implements AutoCloseable {
         final Sensor latency;
         final Sensor retries;
         final Sensor errors;
+        volatile long lastInsertMs;
 
         TableSensors(TableId table) {
             Map<String, String> tags = new LinkedHashMap<>(taskTags);
@@ -68,6 +69,8 @@ public final class SinkMetrics implements AutoCloseable {
             errors = metrics.sensor(p + "errors");
             errors.add(name("errors-total", TABLE_GROUP, "INSERTs that failed after retries", tags),
                     new CumulativeSum());
+            metrics.addMetric(name("last-insert-ms", TABLE_GROUP, "When the last INSERT succeeded (epoch ms)", tags),
+                    (Gauge<Long>) (c, now) -> lastInsertMs);
         }
     }
 
@@ -131,6 +134,7 @@ public final class SinkMetrics implements AutoCloseable {
         s.batches.record(1);
         s.bytes.record(bytes);
         s.latency.record(nanos / 1_000_000.0);
+        s.lastInsertMs = System.currentTimeMillis();
     }
 
     public void retried(TableId t) {

@@ -45,6 +45,9 @@ import java.util.function.Supplier;
  */
 public final class LocalStackCli {
     private static final PrintStream OUT = System.out;
+    /** The pipeline console (connect-console's archive is in the plugin path) on the worker's REST port. */
+    static final String CONSOLE_OPTION = "rest.extension.classes";
+    static final String CONSOLE_CLASS = "io.streamingetl.console.ConsoleRestExtension";
 
     private final Path repoRoot;
     private final LocalLayout layout;
@@ -240,7 +243,8 @@ public final class LocalStackCli {
     private ManagedProcess startConnect() {
         Path plugins = StackLayout.pluginPath();
         return new ConnectWorker(layout.data("connect"), "127.0.0.1:" + ports.kafka(), ports.connect(),
-                List.of(plugins), Map.of(), Lifetime.DETACHED, JavaCommand.currentClasspath()).start().process();
+                List.of(plugins), Map.of(CONSOLE_OPTION, CONSOLE_CLASS), Lifetime.DETACHED,
+                JavaCommand.currentClasspath()).start().process();
     }
 
     private ManagedProcess startRegistry() {
@@ -295,6 +299,8 @@ public final class LocalStackCli {
         rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), pidOf("kafka"), health(Ports.isListening(ports.kafka()))});
         rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(), pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().isReady())});
+        rows.add(new String[] {"Pipeline console", "http://127.0.0.1:" + ports.connect() + "/console", pidOf("connect"),
+                health(Ports.isListening(ports.connect()) && connectRest().get("/console").status() == 200)});
         rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
                 + ports.clickHouseTcp() + ")", pidOf("clickhouse"),
                 health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
