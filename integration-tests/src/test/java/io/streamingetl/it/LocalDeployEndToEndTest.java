@@ -112,6 +112,8 @@ class LocalDeployEndToEndTest {
         assertTrue(out.contains("snapshot in ClickHouse"), out);
         assertTrue(out.contains("clickhouse-sink") && out.contains("RUNNING"), out);
         assertTrue(out.contains("clickhouse-sink-sharded") && out.contains("ClickHouse shard 2 (local_cluster)"), out);
+        assertTrue(out.matches("(?s).*Pipeline console +http://127\\.0\\.0\\.1:\\d+/console +\\d+ +UP\n.*"),
+                "the console is served by the worker: " + out);
     }
 
     /** A port p with p + 1 free too (the cluster's shards take consecutive ports). */
