@@ -5,11 +5,4 @@
 # second machine. Last line: `RATIO <two shards/one server>`.
 set -euo pipefail
 ROWS="${1:-2000000}"
-cd "$(dirname "$0")/.."
-LOCK=/tmp/streamingetl-mvn.lock
-flock "$LOCK" mvn -B -q -pl connect-clickhouse-sink -am install -DskipTests
-flock "$LOCK" mvn -B -q -pl connect-clickhouse-sink dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-cd connect-clickhouse-sink
-exec java -Xms1g -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  io.streamingetl.clickhouse.bench.ClusterBench "$ROWS"
+exec "$(dirname "$0")/lib/run-sink-bench.sh" io.streamingetl.clickhouse.bench.ClusterBench "$ROWS"
