@@ -7,15 +7,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Serves the pipeline console at {@code /console} on the worker's own REST listener: enable with
- * {@code rest.extension.classes=io.streamingetl.console.ConsoleRestExtension} and this plugin in
- * {@code plugin.path}. No port of its own, so whatever guards the worker's REST API guards it too.
- * The page drives the worker's REST API for everything it changes (restart, validate, create);
- * the extension only adds reads the REST API lacks: metrics, lag, recent events, ClickHouse counts.
+ * Serves the pipeline console at {@code /console} on the worker's own REST listener, in Kafka
+ * Connect 4.x (Jakarta REST; for 3.x see {@code io.streamingetl.console.javax.ConsoleRestExtension}):
+ * enable with {@code rest.extension.classes=io.streamingetl.console.ConsoleRestExtension} and this
+ * plugin in {@code plugin.path}. No port of its own, so whatever guards the worker's REST API guards
+ * it too.
  */
 public class ConsoleRestExtension implements ConnectRestExtension {
     private final Map<String, Object> workerConfig = new HashMap<>();
-    private KafkaReads kafka;
+    private Console console;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -24,19 +24,19 @@ public class ConsoleRestExtension implements ConnectRestExtension {
 
     @Override
     public void register(ConnectRestExtensionContext context) {
-        kafka = KafkaReads.fromWorkerConfig(workerConfig);
-        context.configurable().register(new ConsoleResource(context.clusterState(), kafka));
+        console = Console.create(context.clusterState(), workerConfig);
+        context.configurable().register(new ConsoleResource(console));
     }
 
     @Override
     public void close() {
-        if (kafka != null) {
-            kafka.close();
+        if (console != null) {
+            console.close();
         }
     }
 
     @Override
     public String version() {
-        return ConsoleResource.VERSION;
+        return Console.VERSION;
     }
 }

@@ -33,7 +33,7 @@ final class KafkaReads implements AutoCloseable {
     }
 
     /** bootstrap.servers and the security.* / sasl.* / ssl.* settings of the worker. */
-    static KafkaReads fromWorkerConfig(Map<String, Object> worker) {
+    static KafkaReads fromWorkerConfig(Map<String, ?> worker) {
         Map<String, Object> c = new HashMap<>();
         worker.forEach((k, v) -> {
             if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
+import io.streamingetl.localstack.kafka.ConnectRest;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +33,9 @@ class Connect39CompatibilityTest {
         assertTrue(Files.isDirectory(lib), lib + " is built by the compat-connect-3.9 module");
         assertTrue(Files.exists(lib.resolve("connect-runtime-3.9.1.jar")), "Kafka 3.9.1's worker");
         try (ConnectWorker worker = ConnectWorker.otherVersionForTests(stack.baseDir().resolve("connect-3.9"),
-                stack.kafka().bootstrapServers(), List.of(StackLayout.pluginPath()), Map.of(), lib + "/*")) {
+                stack.kafka().bootstrapServers(), List.of(StackLayout.pluginPath()),
+                // The console's javax flavour: what the Docker stack's Connect 3.9 worker enables.
+                Map.of("rest.extension.classes", "io.streamingetl.console.javax.ConsoleRestExtension"), lib + "/*")) {
             worker.start();
             JsonNode plugins = worker.rest().get("/connector-plugins?connectorsOnly=false")
                     .requireSuccess("list plugins").body();
@@ -60,6 +63,15 @@ class Connect39CompatibilityTest {
                 }
             }
             assertEquals(true, bufferError, "buffer.max.rows=0 is reported on its field: " + result);
+
+            ConnectRest.Response page = worker.rest().get("/console");
+            assertEquals(200, page.status(), "the console in a 3.9 worker");
+            assertTrue(page.body().asText().contains("<title>Pipeline console</title>"), page.body().asText());
+            assertEquals(200, worker.rest().get("/console/console.js").status());
+            assertTrue(worker.rest().get("/console/api/sink-metrics").requireSuccess("console metrics").body()
+                    .has("tables"));
+            assertEquals(403, worker.rest().get("/console/api/events?topic=__consumer_offsets").status(),
+                    "a topic no connector uses is not shown");
         }
     }
 }

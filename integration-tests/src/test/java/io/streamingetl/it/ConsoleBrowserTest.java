@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -76,6 +77,7 @@ class ConsoleBrowserTest {
                 .usingDriverExecutable(new File(binary("chromedriver", "/usr/bin/chromedriver"))).build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class); // the tables re-render every 2 s
         // A timeout says what the page itself reported.
         wait.withMessage(() -> "page messages: " + browser.findElements(By.cssSelector(".message")).stream()
                 .map(WebElement::getText).filter(t -> !t.isBlank()).toList());
@@ -94,8 +96,12 @@ class ConsoleBrowserTest {
     void showsTheThreeConnectorsRunning() throws Exception {
         wait.until(d -> d.findElements(By.cssSelector("#connectors tbody tr")).size() == 3
                 && d.findElements(By.cssSelector("#connectors tbody tr .state-RUNNING")).size() == 6);
-        for (WebElement row : browser.findElements(By.cssSelector("#connectors tbody tr"))) {
-            assertTrue(row.getText().contains("RUNNING"), row.getText());
+        @SuppressWarnings("unchecked")
+        List<String> rows = (List<String>) ((JavascriptExecutor) browser).executeScript( // one read: it re-renders
+                "return Array.from(document.querySelectorAll('#connectors tbody tr')).map(r => r.innerText)");
+        assertEquals(3, rows.size(), rows.toString());
+        for (String row : rows) {
+            assertTrue(row.contains("RUNNING"), row);
         }
         wait.until(d -> !d.findElements(By.cssSelector("#counts tbody tr[data-table='streaming_etl_db.person']")).isEmpty());
         screenshot("connectors");
@@ -179,9 +185,12 @@ class ConsoleBrowserTest {
         assertTrue(!browser.getPageSource().contains("dbz\""), "the stored password is nowhere on the page");
     }
 
+    /** The FINAL count the page shows for {@code table}, read in one script: the table re-renders every 2 s. */
     private static String count(String table) {
-        List<WebElement> cells = browser.findElements(By.cssSelector("#counts tbody tr[data-table='" + table + "'] td"));
-        return cells.size() < 2 || cells.get(1).getText().isBlank() ? "-1" : cells.get(1).getText();
+        Object text = ((JavascriptExecutor) browser).executeScript("const c = document.querySelector("
+                + "\"#counts tbody tr[data-table='\" + arguments[0] + \"'] td:nth-child(2)\"); return c ? c.textContent : ''",
+                table);
+        return text == null || text.toString().isBlank() ? "-1" : text.toString();
     }
 
     private static String sqlString(String s) {
