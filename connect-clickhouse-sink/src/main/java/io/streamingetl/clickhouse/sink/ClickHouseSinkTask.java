@@ -124,7 +124,8 @@ public class ClickHouseSinkTask extends SinkTask {
         keepRecords = config.toleratesErrors() && reporter != null;
         crash = config.crashAfterInsert();
         log.info("ClickHouse sink task {} of {} started, writing to {} ({} buffering up to {} rows / {} bytes / {} ms)",
-                taskId, connector, shards.sharded() ? shards.all() : config.url(), config.dedupEnabled() ? "replay-safe" : "plain",
+                taskId, connector, shards.sharded() ? shards.all() : config.url(),
+                config.dedupEnabled() ? "replay-safe" : "plain",
                 config.bufferMaxRows(), config.bufferMaxBytes(), config.flushIntervalMs());
     }
 
@@ -287,12 +288,16 @@ public class ClickHouseSinkTask extends SinkTask {
         try {
             DebeziumShapes.requireRow(record.valueSchema());
             TableId table = router.route(record);
-            ColumnPlan plan = planner.plan(table, record);
-            Target target = new Target(table, plan.shardOf(record.value(), shards.count()));
+            // The shard comes from the row's key, so with shards the plan is needed first.
+            ColumnPlan plan = shards.count() == 1 ? null : planner.plan(table, record);
+            Target target = new Target(table, plan == null ? 0 : plan.shardOf(record.value(), shards.count()));
             if (state.insertedBefore(target, offset)) {
                 metrics.replaySkipped();
                 state.accounted(offset);
                 return;
+            }
+            if (plan == null) {
+                plan = planner.plan(table, record);
             }
             buf = state.open(target);
             if (buf != null && buf.plan() != plan) {
