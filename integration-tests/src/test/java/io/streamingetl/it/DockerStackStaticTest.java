@@ -48,6 +48,17 @@ class DockerStackStaticTest {
     private static final Set<String> ONE_SHOT = Set.of("ksqldb-cli", REGISTRAR);
     private static final String REPLICATED_DIR = "docker/clickhouse-replicated";
     private static final String REPLICATED_SINK = REPLICATED_DIR + "/clickhouse-sink-replicated.json";
+    /**
+     * Debezium UI's release (frozen upstream; 2.4/2.5 fail against current workers, the maintainers
+     * advise 2.3): its image and the release the worker's REST extension is copied from.
+     */
+    private static final String DEBEZIUM_UI_RELEASE = "2.3.3.Final";
+    /** Where Debezium's Connect image keeps the REST extension ($EXTERNAL_LIBS_DIR). */
+    private static final String REST_EXTENSION_SOURCE = "/kafka/external_libs/debezium-connect-rest-extension";
+    /** The Dockerfile's ARG naming the REST extension class it installs. */
+    private static final String REST_EXTENSION_ARG = "REST_EXTENSION_CLASS";
+    /** The pipeline console for Connect 3.x (the stack's worker is Kafka 3.9). */
+    private static final String CONSOLE_JAVAX = "io.streamingetl.console.javax.ConsoleRestExtension";
     private static JsonNode compose;
     private static Path root;
 
@@ -90,8 +101,21 @@ class DockerStackStaticTest {
         for (String name : names) {
             JsonNode service = services.path(name);
             assertTrue(service.path("networks").has(NETWORK), name + " is on " + NETWORK);
-            String image = service.path("image").asText();
-            assertTrue(image.matches(".+:[0-9v][^:]*") && !image.endsWith(":latest"), name + " pins its image: " + image);
+            // A service either runs a pinned image or is built (no `image:` then) from a Dockerfile
+            // all of whose FROM images are pinned.
+            List<String> images = new ArrayList<>();
+            if (service.has("build")) {
+                assertTrue(service.path("image").isMissingNode(), name + " is built: no `image:` to pull besides");
+                for (List<String> from : dockerfile(name).instructions("FROM")) {
+                    images.add(from.get(0));
+                }
+                assertFalse(images.isEmpty(), name + "'s Dockerfile has a FROM");
+            } else {
+                images.add(service.path("image").asText());
+            }
+            for (String image : images) {
+                assertTrue(image.matches("[^$]+:[0-9v][^:]*") && !image.endsWith(":latest"), name + " pins its image: " + image);
+            }
             if (!ONE_SHOT.contains(name)) {
                 assertFalse(service.path("healthcheck").isMissingNode(), name + " has a healthcheck");
             }
@@ -443,6 +467,191 @@ class DockerStackStaticTest {
         for (String dependency : List.of("connect", "clickhouse-r1", "clickhouse-r2")) {
             assertEquals("service_healthy", registrar.path("depends_on").path(dependency).path("condition").asText(),
                     REGISTRAR + " waits for " + dependency);
+        }
+    }
+
+    /**
+     * The worker is built (docker/connect/Dockerfile) on the stack's Confluent Platform release and
+     * installs Debezium's Connect REST extension on its plugin path; the compose file enables
+     * exactly the class the Dockerfile installs and checks.
+     */
+    @Test
+    void connectWorkerIsBuiltWithDebeziumsRestExtension() throws java.io.IOException {
+        JsonNode services = compose.path("services");
+        Dockerfile dockerfile = dockerfile("connect");
+        assertEquals(root.resolve("docker/connect/Dockerfile"), dockerfile.path(), "the worker's Dockerfile");
+        List<List<String>> froms = dockerfile.instructions("FROM");
+        String kafka = services.path("kafka").path("image").asText();
+        assertEquals("confluentinc/cp-kafka-connect:" + kafka.substring(kafka.lastIndexOf(':') + 1),
+                froms.get(froms.size() - 1).get(0), "the worker is the broker's Confluent Platform release");
+
+        // COPY --from=<the Debezium Connect stage> <its extension folder> <a folder of its own on plugin.path>
+        String stage = debeziumConnectStage(dockerfile).getKey();
+        String target = null;
+        for (List<String> copy : dockerfile.instructions("COPY")) {
+            if (copy.contains("--from=" + stage)) {
+                List<String> paths = copy.stream().filter(t -> !t.startsWith("--")).toList();
+                assertEquals(List.of(REST_EXTENSION_SOURCE), paths.subList(0, paths.size() - 1),
+                        "the worker copies Debezium's REST extension folder from " + stage);
+                target = paths.get(paths.size() - 1);
+            }
+        }
+        assertNotNull(target, "the Dockerfile copies the REST extension from the stage " + stage);
+        String pluginDir = target;
+        String parent = Path.of(target).getParent().toString();
+        assertTrue(List.of(env("connect", "CONNECT_PLUGIN_PATH").split(",")).contains(parent),
+                target + " is a plugin folder in CONNECT_PLUGIN_PATH " + env("connect", "CONNECT_PLUGIN_PATH"));
+        for (String mounted : bindMounts("connect").keySet()) {
+            assertFalse((target + "/").startsWith(mounted + "/"), target + " is hidden by the bind mount at " + mounted);
+        }
+
+        // The class: declared once in the Dockerfile, checked in the installed jars at build time, enabled by compose.
+        String declared = null;
+        for (List<String> arg : dockerfile.instructions("ARG")) {
+            if (arg.get(0).startsWith(REST_EXTENSION_ARG + "=")) {
+                declared = arg.get(0).substring(REST_EXTENSION_ARG.length() + 1);
+            }
+        }
+        assertNotNull(declared, "the Dockerfile declares ARG " + REST_EXTENSION_ARG);
+        assertTrue(declared.matches("([a-z_][a-z0-9_]*\\.)+[A-Z]\\w*"), "a class name: " + declared);
+        assertTrue(dockerfile.runs().stream().anyMatch(run -> run.contains(pluginDir) && run.contains("$" + REST_EXTENSION_ARG)
+                        && run.contains("META-INF/services/org.apache.kafka.connect.rest.ConnectRestExtension")),
+                "a RUN fails the build unless a jar in " + pluginDir + " holds " + declared + " and registers a REST extension");
+        assertEquals(List.of(declared, CONSOLE_JAVAX), List.of(env("connect", "CONNECT_REST_EXTENSION_CLASSES").split(",")),
+                "CONNECT_REST_EXTENSION_CLASSES enables exactly the extension the Dockerfile installs and our console");
+        // The console's Connect 3.x flavour ships in the archive mounted at /connect-plugins.
+        assertTrue(Files.exists(root.resolve("connect-console-javax/src/main/java/"
+                + CONSOLE_JAVAX.replace('.', '/') + ".java")), CONSOLE_JAVAX + " is ours");
+        assertTrue(Files.readString(root.resolve("packaging/src/assembly/connect-console.xml"))
+                .contains("io.streamingetl:connect-console-javax"), "the console archive carries the javax flavour");
+    }
+
+    /**
+     * Debezium UI is frozen upstream; 2.3 is the release its maintainers advise (2.4/2.5 call REST
+     * extension paths Debezium renamed). Its image and the worker's extension are the same release.
+     */
+    @Test
+    void debeziumUiIsTheReleaseOfTheWorkersRestExtension() {
+        JsonNode ui = compose.path("services").path("debezium-ui");
+        assertEquals("quay.io/debezium/debezium-ui:" + DEBEZIUM_UI_RELEASE, ui.path("image").asText());
+        assertEquals("quay.io/debezium/connect:" + DEBEZIUM_UI_RELEASE, debeziumConnectStage(dockerfile("connect")).getValue(),
+                "the worker's REST extension comes from the UI's release");
+        URI connect = URI.create(env("debezium-ui", "KAFKA_CONNECT_URIS"));
+        assertEquals("connect", connect.getHost());
+        assertEquals(env("connect", "CONNECT_REST_PORT"), String.valueOf(connect.getPort()));
+        assertEquals("service_healthy", ui.path("depends_on").path("connect").path("condition").asText());
+    }
+
+    /**
+     * Kafka UI is kafbat's maintained fork, wired (with the variable names kafbat documents) to
+     * Kafka, the Connect worker, the Schema Registry and ksqlDB: each names a compose service and
+     * the port that service listens on.
+     */
+    @Test
+    void kafkaUiIsKafbatsForkWiredToTheStack() {
+        JsonNode ui = compose.path("services").path("kafka-ui");
+        String image = ui.path("image").asText();
+        assertTrue(image.matches("ghcr\\.io/kafbat/kafka-ui:v\\d+\\.\\d+\\.\\d+"), "kafbat's image, pinned: " + image);
+        assertFalse(env("kafka-ui", "KAFKA_CLUSTERS_0_NAME").isBlank(), "the cluster has a name");
+
+        String bootstrap = env("kafka-ui", "KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS");
+        assertFalse(bootstrap.isBlank(), "KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS");
+        for (String server : bootstrap.split(",")) {
+            String host = server.substring(0, server.lastIndexOf(':'));
+            assertTrue(compose.path("services").has(host), server + ": " + host + " is a service");
+            assertTrue(env(host, "KAFKA_ADVERTISED_LISTENERS").contains("://" + server),
+                    server + " is a listener " + host + " advertises: " + env(host, "KAFKA_ADVERTISED_LISTENERS"));
+        }
+        assertServedBy("KAFKA_CLUSTERS_0_SCHEMAREGISTRY", "SCHEMA_REGISTRY_LISTENERS");
+        assertServedBy("KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS", "CONNECT_REST_PORT");
+        assertFalse(env("kafka-ui", "KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME").isBlank(), "the Connect cluster has a name");
+        assertServedBy("KAFKA_CLUSTERS_0_KSQLDBSERVER", "KSQL_LISTENERS");
+
+        // The healthcheck asks Spring Boot's health endpoint on the port the UI serves and publishes (9099).
+        String target = null;
+        for (JsonNode port : ui.path("ports")) {
+            if ((port.isObject() ? port.path("published").asText() : port.asText().split(":")[0]).equals("9099")) {
+                target = port.isObject() ? port.path("target").asText() : port.asText().split(":")[1].split("/")[0];
+            }
+        }
+        assertNotNull(target, "kafka-ui publishes 9099");
+        String healthcheck = ui.path("healthcheck").path("test").toString();
+        assertTrue(healthcheck.contains(":" + target + "/actuator/health") && healthcheck.contains("wget"),
+                "busybox wget on /actuator/health, port " + target + ": " + healthcheck);
+    }
+
+    /** {@code variable} of kafka-ui is an http URL naming a service and the port its {@code listener} variable sets. */
+    private static void assertServedBy(String variable, String listener) {
+        String value = env("kafka-ui", variable);
+        assertFalse(value.isBlank(), "kafka-ui sets " + variable);
+        URI url = URI.create(value);
+        assertEquals("http", url.getScheme(), variable + "=" + value);
+        assertTrue(compose.path("services").has(url.getHost()), variable + ": " + url.getHost() + " is a service");
+        String listens = env(url.getHost(), listener);
+        assertFalse(listens.isBlank(), url.getHost() + " sets " + listener);
+        String port = String.valueOf(url.getPort());
+        assertTrue(List.of(listens.split(",")).stream().anyMatch(l -> l.equals(port) || l.endsWith(":" + port)),
+                variable + "=" + value + ": " + url.getHost() + " listens on " + listener + "=" + listens);
+    }
+
+    /** The Debezium Connect image stage of the worker's Dockerfile: alias -> image. */
+    private static Map.Entry<String, String> debeziumConnectStage(Dockerfile dockerfile) {
+        Map.Entry<String, String> stage = null;
+        for (List<String> from : dockerfile.instructions("FROM")) {
+            if (from.get(0).startsWith("quay.io/debezium/connect:")) {
+                assertEquals(3, from.size(), "FROM " + from.get(0) + " AS <stage>");
+                assertTrue(from.get(1).equalsIgnoreCase("AS"), from.toString());
+                assertTrue(from.get(0).matches(".+:\\d+\\.\\d+\\.\\d+\\.Final"), "a Debezium release: " + from.get(0));
+                stage = Map.entry(from.get(2), from.get(0));
+            }
+        }
+        assertNotNull(stage, dockerfile.path() + " has a quay.io/debezium/connect stage");
+        return stage;
+    }
+
+    /** A compose service's Dockerfile, from its normalised build context. */
+    private static Dockerfile dockerfile(String service) {
+        JsonNode build = compose.path("services").path(service).path("build");
+        assertTrue(build.path("context").isTextual(), service + " has a build context");
+        Path file = Path.of(build.path("context").asText()).resolve(build.path("dockerfile").asText("Dockerfile"));
+        assertTrue(Files.isRegularFile(file), service + "'s Dockerfile " + file + " exists");
+        return Dockerfile.parse(file);
+    }
+
+    /** A Dockerfile's instructions: comments dropped, continued lines joined. */
+    private record Dockerfile(Path path, List<Map.Entry<String, String>> lines) {
+        static Dockerfile parse(Path file) {
+            List<Map.Entry<String, String>> lines = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            try {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.strip().startsWith("#") || (line.isBlank() && current.isEmpty())) {
+                        continue;
+                    }
+                    line = line.stripTrailing();
+                    boolean continued = line.endsWith("\\");
+                    current.append(continued ? line.substring(0, line.length() - 1) : line).append(' ');
+                    if (!continued) {
+                        String text = current.toString().strip();
+                        current.setLength(0);
+                        String[] parts = text.split("\\s+", 2);
+                        lines.add(Map.entry(parts[0].toUpperCase(java.util.Locale.ROOT), parts.length > 1 ? parts[1] : ""));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertTrue(current.isEmpty(), file + " ends inside a continued line");
+            return new Dockerfile(file, lines);
+        }
+
+        /** The arguments of every {@code keyword} instruction, split on whitespace. */
+        List<List<String>> instructions(String keyword) {
+            return lines.stream().filter(l -> l.getKey().equals(keyword)).map(l -> List.of(l.getValue().split("\\s+"))).toList();
+        }
+
+        List<String> runs() {
+            return lines.stream().filter(l -> l.getKey().equals("RUN")).map(Map.Entry::getValue).toList();
         }
     }
 
