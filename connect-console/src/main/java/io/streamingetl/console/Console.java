@@ -71,6 +71,15 @@ public final class Console implements AutoCloseable {
         return json(() -> kafka.lastRecords(topic, count));
     }
 
+    /** The enrich SMT's newest changes of {@code topic} in this worker, before and after it. */
+    public Reply changes(String topic, Integer n) {
+        if (topic == null || !usedByAConnector(topic)) {
+            return status(403, "the console shows only topics that a connector reads or writes");
+        }
+        int count = n == null ? 20 : Math.max(1, Math.min(200, n));
+        return json(() -> RecentChangesReads.read(topic, count));
+    }
+
     public Reply clickHouse(String connector) {
         if (connector == null || !cluster.connectors().contains(connector)) {
             return status(404, "no connector " + connector);

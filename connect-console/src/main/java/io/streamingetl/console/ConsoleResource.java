@@ -45,6 +45,12 @@ public class ConsoleResource {
     }
 
     @GET
+    @Path("api/changes")
+    public Response changes(@QueryParam("topic") String topic, @QueryParam("n") Integer n) {
+        return response(console.changes(topic, n));
+    }
+
+    @GET
     @Path("api/clickhouse")
     public Response clickHouse(@QueryParam("connector") String connector) {
         return response(console.clickHouse(connector));

@@ -169,6 +169,13 @@ async function loadEvents() {
       el('pre', pretty(e.key)), el('pre', pretty(e.value), {class: 'event-value'})])));
     message('events-message', events.length ? '' : 'no records in ' + topic);
   } catch (e) { message('events-message', e.message); }
+  try {
+    const changes = await api('GET', '/console/api/changes?topic=' + encodeURIComponent(topic) + '&n='
+      + encodeURIComponent($('events-n').value));
+    fill('changes', changes.map((c) => row([new Date(c.time).toLocaleTimeString(),
+      el('pre', c.before, {class: 'change-before'}), el('pre', c.after, {class: 'change-after'})])));
+    message('changes-message', changes.length ? '' : 'no changes of ' + topic + ' passed the enrich SMT in this worker');
+  } catch (e) { message('changes-message', e.message); }
 }
 
 // ---------------------------------------------------------------- configuration form

@@ -118,9 +118,12 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
         private SchemalessFlattener schemaless;
         /** Null when versions are off or unchecked. */
         private VersionOrder order;
+        /** Null when recent.changes=0. */
+        private RecentChanges recent;
 
         @Override
         protected void init() {
+            recent = config.recentChanges > 0 ? RecentChanges.register(config.recentChanges) : null;
             plans = new SchemaCache<>(config.schemaCacheSize);
             schemaless = new SchemalessFlattener(config.delimiter, config.collections, config.schemaCacheSize);
             order = config.versionOrderCheck && config.metaName(Meta.VERSION) != null ? new VersionOrder() : null;
@@ -128,6 +131,21 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
 
         @Override
         public R apply(R record) {
+            R out = transform(record);
+            if (recent != null && record.value() != null) {
+                recent.add(record.topic(), record.value(), out == null ? null : out.value());
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            if (recent != null) {
+                recent.close();
+            }
+        }
+
+        private R transform(R record) {
             Object value = record.value();
             try {
                 if (value == null) {

@@ -30,6 +30,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public static final String COLLECTIONS = "flatten.collections";
     public static final String METADATA_FIELDS = "metadata.fields";
     public static final String SCHEMA_CACHE_SIZE = "schema.cache.size";
+    public static final String RECENT_CHANGES = "recent.changes";
     public static final String VERSION_ORDER_CHECK = "version.order.check";
 
     /** The metadata columns, in the order they are appended after the data columns. */
@@ -98,6 +99,11 @@ public final class CdcEnrichConfig extends AbstractConfig {
         def.define(COLLECTIONS, Type.STRING, "keep", enumValidator(CollectionMode.values()), Importance.LOW,
                 "Arrays and maps: 'keep' as Connect ARRAY/MAP, or 'json' to render them as a JSON string.",
                 GROUP_FLATTEN, ++order, Width.SHORT, "Arrays and maps");
+        def.define(RECENT_CHANGES, Type.INT, 20, ParsedOnly.of(ConfigDef.Range.between(0, 1000)), Importance.LOW,
+                "Records per topic kept in memory as they entered and left the transform, for the pipeline "
+                        + "console's before/after view (JMX io.streamingetl.enrich:type=recent-changes). "
+                        + "0: none kept.",
+                GROUP_EVENTS, ++order, Width.SHORT, "Recent changes kept");
         def.define(SCHEMA_CACHE_SIZE, Type.INT, 1024, ParsedOnly.of(ConfigDef.Range.between(16, 1_000_000)), Importance.LOW,
                 "How many input schemas keep their precomputed flatten plan (LRU). A task sees one schema per "
                         + "table and schema version; keep it above that number or plans are rebuilt.",
@@ -134,6 +140,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public final CollectionMode collections;
     public final int schemaCacheSize;
     public final boolean versionOrderCheck;
+    public final int recentChanges;
     /** Output name per metadata field, null where switched off. Indexed by {@link Meta#ordinal()}. */
     private final String[] metaNames = new String[Meta.values().length];
 
@@ -147,6 +154,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         collections = CollectionMode.valueOf(upper(getString(COLLECTIONS)));
         schemaCacheSize = getInt(SCHEMA_CACHE_SIZE);
         versionOrderCheck = getBoolean(VERSION_ORDER_CHECK);
+        recentChanges = getInt(RECENT_CHANGES);
 
         Set<String> enabled = new LinkedHashSet<>(getList(METADATA_FIELDS));
         Map<String, String> taken = new HashMap<>();

@@ -125,12 +125,22 @@ class ConsoleBrowserTest {
                 .anyMatch(e -> e.getText().contains("4242")));
         WebElement newest = browser.findElements(By.cssSelector("#events .event-value")).get(0);
         assertTrue(newest.getText().contains(HOSTILE.replace("\"", "\\\"")), "the hostile value as text: " + newest.getText());
+        // Before and after the SMT: the Debezium envelope (op=c, the row under after=) and the flat row.
+        wait.until(d -> d.findElements(By.cssSelector("#changes .change-before")).stream()
+                .anyMatch(e -> e.getText().contains("id=4242") && e.getText().contains("op=c")));
+        String envelope = browser.findElements(By.cssSelector("#changes .change-before")).get(0).getText();
+        String row = browser.findElements(By.cssSelector("#changes .change-after")).get(0).getText();
+        assertTrue(envelope.contains("after=Struct{id=4242") && envelope.contains(HOSTILE), envelope);
+        assertTrue(row.startsWith("Struct{id=4242") && row.contains("_op=c"), row);
         assertEquals(0L, ((JavascriptExecutor) browser).executeScript(
-                "return document.querySelectorAll('#events script, #events img').length"), "no element made from data");
+                "return document.querySelectorAll('#events script, #events img, #changes script, #changes img').length"),
+                "no element made from data");
         assertNull(((JavascriptExecutor) browser).executeScript("return window.hacked === undefined ? null : window.hacked"),
                 "the data's script did not run");
         ((JavascriptExecutor) browser).executeScript("document.getElementById('events-section').scrollIntoView()");
         screenshot("events");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('changes').scrollIntoView()");
+        screenshot("changes");
     }
 
     /** An invalid value fails the worker's validate; the form shows the error at the field. */

@@ -1,0 +1,95 @@
+package io.streamingetl.enrich;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The last few records per topic as they entered and left the transform, kept in memory and shown
+ * over JMX (the pipeline console reads it): the Debezium envelope exists only inside the source
+ * task, Kafka holds just the result. Per record it costs one map lookup and one array write; the
+ * values are rendered as text only when someone asks.
+ */
+final class RecentChanges implements RecentChangesMBean, AutoCloseable {
+    static final String DOMAIN = "io.streamingetl.enrich";
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private record Change(long timeMs, Object before, Object after) {
+    }
+
+    /** A fixed ring per topic; a slot is replaced whole, so readers never see half a change. */
+    private static final class Ring {
+        final Change[] slots;
+        long next;
+
+        Ring(int size) {
+            slots = new Change[size];
+        }
+    }
+
+    private final int size;
+    private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+    private final ObjectName name;
+
+    private RecentChanges(int size, ObjectName name) {
+        this.size = size;
+        this.name = name;
+    }
+
+    /** Registered in the platform MBean server as {@code io.streamingetl.enrich:type=recent-changes,instance=N}. */
+    static RecentChanges register(int size) {
+        try {
+            ObjectName name = new ObjectName(DOMAIN + ":type=recent-changes,instance=" + INSTANCES.incrementAndGet());
+            RecentChanges changes = new RecentChanges(size, name);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(changes, name);
+            return changes;
+        } catch (Exception e) {
+            return new RecentChanges(size, null); // no JMX: still works, nobody can look
+        }
+    }
+
+    void add(String topic, Object before, Object after) {
+        Ring ring = rings.computeIfAbsent(topic, t -> new Ring(size));
+        synchronized (ring) {
+            ring.slots[(int) (ring.next++ % size)] = new Change(System.currentTimeMillis(), before, after);
+        }
+    }
+
+    @Override
+    public String recent(String topic) {
+        Ring ring = rings.get(topic);
+        List<Change> newestFirst = new ArrayList<>();
+        if (ring != null) {
+            synchronized (ring) {
+                for (long i = ring.next - 1; i >= 0 && i >= ring.next - size; i--) {
+                    newestFirst.add(ring.slots[(int) (i % size)]);
+                }
+            }
+        }
+        StringBuilder json = new StringBuilder("[");
+        for (Change c : newestFirst) {
+            json.append(json.length() > 1 ? "," : "").append("{\"time\":").append(c.timeMs()).append(",\"before\":")
+                    .append(JsonText.render(String.valueOf(c.before()))).append(",\"after\":")
+                    .append(JsonText.render(c.after() == null ? "(dropped)" : String.valueOf(c.after()))).append('}');
+        }
+        return json.append(']').toString();
+    }
+
+    @Override
+    public void close() {
+        if (name != null) {
+            try {
+                MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+                if (server.isRegistered(name)) {
+                    server.unregisterMBean(name);
+                }
+            } catch (Exception ignored) {
+                // already gone
+            }
+        }
+    }
+}
