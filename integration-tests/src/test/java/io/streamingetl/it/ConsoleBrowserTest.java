@@ -195,6 +195,29 @@ class ConsoleBrowserTest {
         assertTrue(!browser.getPageSource().contains("dbz\""), "the stored password is nowhere on the page");
     }
 
+    /** A task that fails shows FAILED with its trace; Restart asks the worker to start it again. */
+    @Test
+    @Order(5)
+    void aFailedTaskShowsItsTraceAndCanBeRestarted() throws Exception {
+        stack.connect().rest().putConnector("failing-sink", ConnectorConfig.load("sink/clickhouse-sink.json")
+                .without("topics.regex").with("topics", "dbserver.streaming_etl_db.geo")
+                .with("clickhouse.url", stack.clickHouse().httpUrl()).with("table.name.template", "no_such_table")
+                .with("auto.create", "false").with("errors.tolerance", "none").config());
+        String failing = "#connectors tbody tr[data-connector='failing-sink']";
+        wait.until(d -> !d.findElements(By.cssSelector(failing + " .state-FAILED")).isEmpty());
+        browser.findElement(By.id("auto-refresh")).click(); // hold the table still while a person reads it
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        wait.until(d -> (Boolean) js.executeScript("const d = document.querySelector(arguments[0] + ' details');"
+                + " if (!d) return false; d.open = true; d.scrollIntoView({block: 'center'}); return true;", failing));
+        String trace = (String) js.executeScript("return document.querySelector(arguments[0] + ' pre.trace').textContent",
+                failing);
+        assertTrue(trace.contains("no_such_table does not exist and auto.create=false"), trace);
+        screenshot("failed-task");
+        browser.findElement(By.cssSelector(failing + " button")).click();
+        wait.until(d -> d.findElement(By.id("connectors-message")).getText().contains("restart of failing-sink requested"));
+        browser.findElement(By.id("auto-refresh")).click();
+    }
+
     /** The FINAL count the page shows for {@code table}, read in one script: the table re-renders every 2 s. */
     private static String count(String table) {
         Object text = ((JavascriptExecutor) browser).executeScript("const c = document.querySelector("
