@@ -16,5 +16,5 @@ flock "$LOCK" mvn -B -q -pl "$MODULE" -am install -DskipTests
 flock "$LOCK" mvn -B -q -pl "$MODULE" test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 
-exec java -Xmx512m -cp "$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$CP_FILE")" \
+exec java -Xmx512m ${SMT_BENCH_OPTS:-} -cp "$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$CP_FILE")" \
   io.streamingetl.enrich.bench.SmtBench

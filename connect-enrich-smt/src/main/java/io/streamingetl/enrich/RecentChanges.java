@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The last few records per topic as they entered and left the transform, kept in memory and shown
  * over JMX (the pipeline console reads it): the Debezium envelope exists only inside the source
- * task, Kafka holds just the result. Per record it costs one map lookup and one array write; the
+ * task, Kafka holds just the result. One transform instance serves one task thread, so writing
+ * takes no lock: per record one small object and one ordered array store (the ring of the last
+ * topic is remembered, so a run of one topic skips the map). Readers see each slot whole, and
  * values are rendered as text only when someone asks.
  */
 final class RecentChanges implements RecentChangesMBean, AutoCloseable {
@@ -23,17 +26,19 @@ final class RecentChanges implements RecentChangesMBean, AutoCloseable {
 
     /** A fixed ring per topic; a slot is replaced whole, so readers never see half a change. */
     private static final class Ring {
-        final Change[] slots;
-        long next;
+        final AtomicReferenceArray<Change> slots;
+        volatile long next;
 
         Ring(int size) {
-            slots = new Change[size];
+            slots = new AtomicReferenceArray<>(size);
         }
     }
 
     private final int size;
     private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
     private final ObjectName name;
+    private String lastTopic;
+    private Ring lastRing;
 
     private RecentChanges(int size, ObjectName name) {
         this.size = size;
@@ -52,11 +57,17 @@ final class RecentChanges implements RecentChangesMBean, AutoCloseable {
         }
     }
 
+    /** Called by the task's thread only. */
     void add(String topic, Object before, Object after) {
-        Ring ring = rings.computeIfAbsent(topic, t -> new Ring(size));
-        synchronized (ring) {
-            ring.slots[(int) (ring.next++ % size)] = new Change(System.currentTimeMillis(), before, after);
+        Ring ring = lastRing;
+        if (topic != lastTopic) {
+            ring = rings.computeIfAbsent(topic, t -> new Ring(size));
+            lastTopic = topic;
+            lastRing = ring;
         }
+        long n = ring.next;
+        ring.slots.lazySet((int) (n % size), new Change(System.currentTimeMillis(), before, after));
+        ring.next = n + 1;
     }
 
     @Override
@@ -64,9 +75,11 @@ final class RecentChanges implements RecentChangesMBean, AutoCloseable {
         Ring ring = rings.get(topic);
         List<Change> newestFirst = new ArrayList<>();
         if (ring != null) {
-            synchronized (ring) {
-                for (long i = ring.next - 1; i >= 0 && i >= ring.next - size; i--) {
-                    newestFirst.add(ring.slots[(int) (i % size)]);
+            long next = ring.next;
+            for (long i = next - 1; i >= 0 && i >= next - size; i--) {
+                Change c = ring.slots.get((int) (i % size));
+                if (c != null) {
+                    newestFirst.add(c);
                 }
             }
         }

@@ -28,7 +28,7 @@ public final class SmtBench {
                 .forks(1)
                 .warmupIterations(4).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(3))
-                .jvmArgsAppend("-Xmx512m")
+                .jvmArgsAppend("-Xmx512m", "-Dbench.recent.changes=" + System.getProperty("bench.recent.changes", "20"))
                 .build();
         Collection<RunResult> results = new Runner(opts).run();
         double ours = Double.NaN;

@@ -62,7 +62,8 @@ public class SmtBenchmark {
         ours = new CdcEnrich.Value<>();
         // The stream repeats, so versions fall at the start of every pass, which the order check would
         // (rightly) refuse; a real task never sees a change twice.
-        ours.configure(Map.of("version.order.check", "false"));
+        ours.configure(Map.of("version.order.check", "false",
+                "recent.changes", System.getProperty("bench.recent.changes", "20")));
         unwrap = new ExtractNewRecordState<>();
         unwrap.configure(Map.of("add.fields", "op,source.ts_ms,db,table",
                 "delete.tombstone.handling.mode", "rewrite"));
