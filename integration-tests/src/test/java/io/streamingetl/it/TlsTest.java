@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TlsTest {
     @RegisterExtension
-    static final LocalStackExtension stack = LocalStackExtension.with(Component.CONNECT, Component.CLICKHOUSE);
+    static final LocalStackExtension stack = LocalStackExtension.with(Component.CONNECT, Component.CLICKHOUSE)
+            .workerConfig("rest.extension.classes", "io.streamingetl.console.ConsoleRestExtension");
 
     private static ManagedProcess stunnel;
     private static Path cert;
@@ -121,5 +122,10 @@ class TlsTest {
                 "1".equals(stack.clickHouse().query("EXISTS TABLE tls_db.tls_events").strip())
                         && "20\t210\n".equals(stack.clickHouse().query("SELECT count(), sum(id) FROM tls_db.tls_events")));
         System.out.println("20 records written through https://127.0.0.1:" + httpsPort + " (stunnel -> ClickHouse)");
+        // The console counts over the same https with the sink's certificate.
+        JsonNode counts = stack.connect().rest().get("/console/api/clickhouse?connector=tls-sink")
+                .requireSuccess("console counts over https").body();
+        assertEquals("tls_db.tls_events", counts.path(0).path("table").asText(), counts.toString());
+        assertEquals("20", counts.path(0).path("raw").asText(), counts.toString());
     }
 }
