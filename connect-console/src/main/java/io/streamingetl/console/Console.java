@@ -1,6 +1,7 @@
 package io.streamingetl.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingetl.common.PluginVersion;
 import org.apache.kafka.connect.health.ConnectClusterState;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class Console implements AutoCloseable {
     public record Reply(int status, String type, byte[] body, Map<String, String> headers) {
     }
 
-    public static final String VERSION = version();
+    public static final String VERSION = PluginVersion.of(Console.class, "console-version.properties");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     private static final Map<String, String> FILES = Map.of("console.js", "application/javascript",
@@ -112,7 +113,7 @@ public final class Console implements AutoCloseable {
             } catch (PatternSyntaxException ignored) {
                 // the connector itself reports a bad regex
             }
-            if (!prefix.isBlank() && topic.startsWith(prefix + ".")
+            if ((!prefix.isBlank() && topic.startsWith(prefix + "."))
                     || topic.equals(c.get("errors.deadletterqueue.topic.name"))) {
                 return true;
             }
@@ -155,10 +156,6 @@ public final class Console implements AutoCloseable {
         }
     }
 
-    private static String version() {
-        Package p = Console.class.getPackage();
-        return p != null && p.getImplementationVersion() != null ? p.getImplementationVersion() : "0.1.0";
-    }
 
     @Override
     public void close() {

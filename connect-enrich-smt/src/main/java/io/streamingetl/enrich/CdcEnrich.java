@@ -1,10 +1,9 @@
 package io.streamingetl.enrich;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
-import java.util.Properties;
 
+import io.streamingetl.common.PluginVersion;
+import io.streamingetl.common.SchemaCache;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
@@ -37,7 +36,7 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
 
     public static final ConfigDef CONFIG_DEF = CdcEnrichConfig.CONFIG_DEF;
 
-    private static final String VERSION = loadVersion();
+    private static final String VERSION = PluginVersion.of(CdcEnrich.class, "version.properties");
 
     protected CdcEnrichConfig config;
     protected KeyFlattener keys;
@@ -97,18 +96,6 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
     static DataException withContext(ConnectRecord<?> record, RuntimeException e) {
         return new DataException(CdcEnrich.class.getSimpleName() + " failed on " + describe(record) + ": "
                 + e.getMessage(), e);
-    }
-
-    private static String loadVersion() {
-        try (InputStream in = CdcEnrich.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     /** Unwraps and flattens the record value; see the README for every option. */

@@ -1,6 +1,7 @@
 package io.streamingetl.enrich;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.streamingetl.common.ParsedOnly;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -142,7 +144,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public final boolean versionOrderCheck;
     public final int recentChanges;
     /** Output name per metadata field, null where switched off. Indexed by {@link Meta#ordinal()}. */
-    private final String[] metaNames = new String[Meta.values().length];
+    private final EnumMap<Meta, String> metaNames = new EnumMap<>(Meta.class);
 
     public CdcEnrichConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -168,13 +170,13 @@ public final class CdcEnrichConfig extends AbstractConfig {
                 throw new ConfigException(m.nameOption(), name,
                         "the same field name is already used by " + previous + "; metadata field names must differ");
             }
-            metaNames[m.ordinal()] = name;
+            metaNames.put(m, name);
         }
     }
 
     /** The output field name of a metadata field, or null when it is switched off. */
     public String metaName(Meta meta) {
-        return metaNames[meta.ordinal()];
+        return metaNames.get(meta);
     }
 
     private static String upper(String s) {

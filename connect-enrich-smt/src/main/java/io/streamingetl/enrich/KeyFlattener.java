@@ -3,6 +3,7 @@ package io.streamingetl.enrich;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.streamingetl.common.SchemaCache;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.SchemaBuilder;

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
+import io.streamingetl.common.JsonText;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -105,7 +106,7 @@ final class LogicalTypes {
         }
         if ((schema.type() == Schema.Type.ARRAY || schema.type() == Schema.Type.MAP)
                 && collections == CdcEnrichConfig.CollectionMode.JSON) {
-            return convert(schema, SchemaBuilder.string(), v -> JsonText.render(v));
+            return convert(schema, SchemaBuilder.string(), v -> JsonText.render(v, schema));
         }
         return new Conversion(schema, null);
     }

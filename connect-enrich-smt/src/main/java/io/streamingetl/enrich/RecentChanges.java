@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import io.streamingetl.common.JsonText;
 
 /**
  * The last few records per topic as they entered and left the transform, kept in memory and shown
@@ -58,6 +59,7 @@ final class RecentChanges implements RecentChangesMBean, AutoCloseable {
     }
 
     /** Called by the task's thread only. */
+    @SuppressWarnings("ReferenceEquality") // an identity fast path; a miss falls back to the map
     void add(String topic, Object before, Object after) {
         Ring ring = lastRing;
         if (topic != lastTopic) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.streamingetl.common.JsonText;
 import org.apache.kafka.connect.errors.DataException;
 
 /**

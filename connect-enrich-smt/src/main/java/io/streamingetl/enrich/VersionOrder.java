@@ -46,7 +46,7 @@ final class VersionOrder {
         long offset = record instanceof SinkRecord ? ((SinkRecord) record).kafkaOffset() : Long.MAX_VALUE;
         boolean rewound = record instanceof SinkRecord && offset <= last.offset;
         if (last.version != 0 && !rewound && (version < last.version
-                || version == last.version && record.headers().lastWithName(OLD_KEY_HEADER) == null)) {
+                || (version == last.version && record.headers().lastWithName(OLD_KEY_HEADER) == null))) {
             throw new DataException("_version " + version + " (" + CdcVersion.describe(version) + ") is not above "
                     + "the previous change's " + last.version + " (" + CdcVersion.describe(last.version)
                     + ") on this topic partition: the source reports binlog positions that are not event-level, "
@@ -58,6 +58,7 @@ final class VersionOrder {
         last.offset = offset;
     }
 
+    @SuppressWarnings("ReferenceEquality") // an identity fast path; a miss falls back to the map
     private Last lastOf(ConnectRecord<?> record) {
         String topic = record.topic();
         Integer partition = record.kafkaPartition();

@@ -1,4 +1,4 @@
-package io.streamingetl.enrich;
+package io.streamingetl.common;
 
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -7,14 +7,14 @@ import org.apache.kafka.common.config.ConfigDef;
  * null, so a Range would add "Invalid value null ... must be non-null" to the parse error, two
  * messages for one mistake; missing required options are reported by ConfigDef itself.
  */
-final class ParsedOnly implements ConfigDef.Validator {
+public final class ParsedOnly implements ConfigDef.Validator {
     private final ConfigDef.Validator validator;
 
     private ParsedOnly(ConfigDef.Validator validator) {
         this.validator = validator;
     }
 
-    static ConfigDef.Validator of(ConfigDef.Validator validator) {
+    public static ConfigDef.Validator of(ConfigDef.Validator validator) {
         return new ParsedOnly(validator);
     }
 
