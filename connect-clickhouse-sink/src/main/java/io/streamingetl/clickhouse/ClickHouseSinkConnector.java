@@ -1,7 +1,8 @@
 package io.streamingetl.clickhouse;
 
+import io.streamingetl.clickhouse.config.Version;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
-import io.streamingetl.clickhouse.config.ConnectionCheck;
+import io.streamingetl.clickhouse.ConnectionCheck;
 import io.streamingetl.clickhouse.sink.ClickHouseSinkTask;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;

@@ -1,10 +1,10 @@
 package io.streamingetl.clickhouse;
 
 import io.streamingetl.clickhouse.ddl.DdlBuilder;
-import io.streamingetl.clickhouse.ddl.Sql;
+import io.streamingetl.clickhouse.sql.Sql;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import org.apache.kafka.common.config.Config;

@@ -265,7 +265,7 @@ class ReplayAndOutageTest {
     void aReplayedRangeIsInsertedWholeWhateverTheBufferLimit() {
         String name = "replay-limit-" + N.incrementAndGet();
         q(new io.streamingetl.clickhouse.ddl.DdlBuilder("").createRangeTable(
-                new io.streamingetl.clickhouse.route.TableId("default", "_clickhouse_sink_ranges")));
+                new io.streamingetl.clickhouse.sql.TableId("default", "_clickhouse_sink_ranges")));
         // The intent of a first life that crashed before its insert of offsets 0..99.
         q("INSERT INTO _clickhouse_sink_ranges (connector, topic, partition, db, tbl, first_offset, last_offset)"
                 + " VALUES ('" + name + "', 'replay_limit', 0, 'default', 'replay_limit', 0, 99)");

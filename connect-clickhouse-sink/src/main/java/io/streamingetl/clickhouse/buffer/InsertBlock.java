@@ -1,7 +1,7 @@
 package io.streamingetl.clickhouse.buffer;
 
-import io.streamingetl.clickhouse.route.TableId;
-import io.streamingetl.clickhouse.schema.ColumnPlan;
+import io.streamingetl.clickhouse.encode.RowFormat;
+import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
@@ -16,7 +16,7 @@ public interface InsertBlock {
 
     TopicPartition partition();
 
-    ColumnPlan plan();
+    RowFormat format();
 
     int rows();
 

@@ -1,7 +1,8 @@
 package io.streamingetl.clickhouse.buffer;
 
-import io.streamingetl.clickhouse.route.TableId;
-import io.streamingetl.clickhouse.schema.ColumnPlan;
+import io.streamingetl.clickhouse.cluster.Target;
+import io.streamingetl.clickhouse.encode.RowFormat;
+import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -12,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Encoded rows for one table from one topic partition, in offset order, all with one column plan.
+ * Encoded rows for one table from one topic partition, in offset order, all in one {@link RowFormat}.
  * One buffer becomes one INSERT whose token names the connector, the table, the partition and the
  * buffer's <em>range</em>: the offsets of its first and last row, or, for a buffer replaying a range
  * remembered from before a restart, that remembered range.
@@ -27,7 +28,7 @@ public final class TableBuffer implements InsertBlock {
     private final Target target;
     private final TableId table;
     private final TopicPartition partition;
-    private final ColumnPlan plan;
+    private final RowFormat format;
     private final ByteChunks bytes = new ByteChunks();
     private final long createdMs;
     /** Byte position where each row starts, and each row's offset. */
@@ -44,13 +45,13 @@ public final class TableBuffer implements InsertBlock {
     private long sealedMs;
     private boolean replay;
 
-    public TableBuffer(String connector, Target target, TopicPartition partition, ColumnPlan plan, long nowMs,
+    public TableBuffer(String connector, Target target, TopicPartition partition, RowFormat format, long nowMs,
                        boolean keepRecords) {
         this.connector = connector;
         this.target = target;
         this.table = target.table();
         this.partition = partition;
-        this.plan = plan;
+        this.format = format;
         this.createdMs = nowMs;
         this.records = keepRecords ? new ArrayList<>() : null;
     }
@@ -145,8 +146,8 @@ public final class TableBuffer implements InsertBlock {
     }
 
     @Override
-    public ColumnPlan plan() {
-        return plan;
+    public RowFormat format() {
+        return format;
     }
 
     @Override
@@ -238,19 +239,40 @@ public final class TableBuffer implements InsertBlock {
         long end = to == rows ? bytes.size() : rowStart[to];
         long first = rowOffset[from];
         long last = rowOffset[to - 1];
-        String token = token(rangeFirst, rangeLast) + "/" + first + "-" + last;
-        TableBuffer parent = this;
-        return new InsertBlock() {
-            public TableId table() { return table; }
-            public int shard() { return target.shard(); }
-            public TopicPartition partition() { return partition; }
-            public ColumnPlan plan() { return plan; }
-            public int rows() { return to - from; }
-            public long sizeBytes() { return end - start; }
-            public long firstOffset() { return first; }
-            public long lastOffset() { return last; }
-            public String token() { return token; }
-            public void writeTo(OutputStream out) throws IOException { parent.bytes.writeTo(out, start, end); }
-        };
+        return new Slice(this, start, end, to - from, first, last, token(rangeFirst, rangeLast) + "/" + first + "-" + last);
+    }
+
+    /** Some rows of a sealed buffer, inserted on their own (the server refused others of the block). */
+    private record Slice(TableBuffer parent, long start, long end, int rows, long firstOffset, long lastOffset,
+                         String token) implements InsertBlock {
+        @Override
+        public TableId table() {
+            return parent.table;
+        }
+
+        @Override
+        public int shard() {
+            return parent.shard();
+        }
+
+        @Override
+        public TopicPartition partition() {
+            return parent.partition;
+        }
+
+        @Override
+        public RowFormat format() {
+            return parent.format;
+        }
+
+        @Override
+        public long sizeBytes() {
+            return end - start;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            parent.bytes.writeTo(out, start, end);
+        }
     }
 }

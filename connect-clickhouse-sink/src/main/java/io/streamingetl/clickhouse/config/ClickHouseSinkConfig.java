@@ -1,21 +1,33 @@
 package io.streamingetl.clickhouse.config;
 
-import io.streamingetl.clickhouse.schema.TypeContext.EnumMode;
+import io.streamingetl.clickhouse.config.ClusterSettings.Ddl;
+import io.streamingetl.clickhouse.config.ErrorSettings.CrashMode;
+import io.streamingetl.clickhouse.config.TableSettings.EnumMode;
+import io.streamingetl.clickhouse.config.TableSettings.Evolution;
+import io.streamingetl.clickhouse.config.Validators.IdentifierValidator;
+import io.streamingetl.clickhouse.config.Validators.ShardsValidator;
+import io.streamingetl.clickhouse.config.Validators.TemplateValidator;
+import io.streamingetl.clickhouse.config.Validators.TimeZoneValidator;
+import io.streamingetl.clickhouse.config.Validators.TopicMapValidator;
+import io.streamingetl.clickhouse.config.Validators.UrlValidator;
+import io.streamingetl.common.ParsedOnly;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
-import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Every option of the sink, in one ConfigDef. README.md's reference is written from this. */
+/**
+ * Every option of the sink, in one ConfigDef (README.md's reference is written from it), parsed once
+ * into small immutable groups that the sink's classes take instead of this whole object.
+ */
 public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String GROUP_CONNECTION = "ClickHouse connection";
     public static final String GROUP_ROUTING = "Routing";
@@ -80,13 +92,6 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String DEDUP_STATE_TABLE = "dedup.state.table";
 
     public static final String TEST_CRASH_AFTER_INSERT = "test.crash.after.insert";
-
-    public enum Evolution { NONE, ADD_COLUMNS, WIDEN_COLUMNS }
-
-    /** How DDL reaches the nodes of a cluster. */
-    public enum ClusterDdl { ON_CLUSTER, PER_NODE }
-
-    public enum CrashMode { NONE, TASK, JVM }
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -301,6 +306,14 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         return d;
     }
 
+    private final ConnectionSettings connection;
+    private final RoutingSettings routing;
+    private final TableSettings tables;
+    private final BufferSettings buffering;
+    private final ErrorSettings errors;
+    private final ReplaySettings replay;
+    private final ClusterSettings cluster;
+
     public ClickHouseSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props, false);
         if (getString(VERSION_FIELD).equals(getString(DELETED_FIELD)) && !getString(VERSION_FIELD).isEmpty()) {
@@ -310,6 +323,45 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         if (problem != null) {
             throw new ConfigException(problem);
         }
+        connection = new ConnectionSettings(getString(USER), getPassword(PASSWORD), getString(DATABASE),
+                getString(SSL_ROOT_CERT).trim(), getInt(CONNECT_TIMEOUT_MS), getInt(SOCKET_TIMEOUT_MS),
+                getBoolean(COMPRESS), "streamingetl-clickhouse-sink/" + Version.get());
+        routing = new RoutingSettings(getString(DATABASE), getString(TABLE_TEMPLATE), getString(DATABASE_TEMPLATE),
+                parseTopicMap(getList(TOPIC_TABLE_MAP)), getString(ROUTE_DB_FIELD), getString(ROUTE_TABLE_FIELD));
+        tables = new TableSettings(getBoolean(AUTO_CREATE), getList(ORDER_BY).stream().map(String::trim).toList(),
+                getString(PARTITION_BY).trim(), getInt(DEDUP_WINDOW), getInt(CLEANUP_AFTER_SECONDS),
+                java.util.Set.copyOf(getList(LOW_CARDINALITY)), upper(Evolution.class, EVOLUTION),
+                getString(DATETIME_TZ), getString(JSON_TYPE).equalsIgnoreCase("JSON"), enumMode(),
+                getString(VERSION_FIELD), getString(DELETED_FIELD));
+        buffering = new BufferSettings(getInt(BUFFER_MAX_ROWS), getLong(BUFFER_MAX_BYTES),
+                getLong(BUFFER_FLUSH_INTERVAL_MS), getLong(BUFFER_MIN_INSERT_INTERVAL_MS));
+        errors = new ErrorSettings(getInt(RETRY_MAX_ATTEMPTS), getLong(RETRY_BACKOFF_MS), getLong(RETRY_BACKOFF_MAX_MS),
+                getLong(MAX_BLOCK_MS), toleratesErrors(), upper(CrashMode.class, TEST_CRASH_AFTER_INSERT));
+        replay = new ReplaySettings(getBoolean(DEDUP_ENABLED), getString(DEDUP_STATE_TABLE));
+        List<String> listed = getList(CLUSTER_SHARDS);
+        cluster = new ClusterSettings(listed.isEmpty() ? List.of(List.of(getString(URL).trim()))
+                : listed.stream().map(ClickHouseSinkConfig::replicas).toList(), !listed.isEmpty(),
+                getString(CLUSTER).trim(), upper(Ddl.class, CLUSTER_DDL), getBoolean(CLUSTER_REPLICATED),
+                getString(CLUSTER_REPLICA_PATH).trim(), getString(CLUSTER_REPLICA_NAME).trim(),
+                getString(CLUSTER_LOCAL_SUFFIX), getList(CLUSTER_SHARDING_KEY).stream().map(String::trim).toList());
+    }
+
+    private <E extends Enum<E>> E upper(Class<E> type, String option) {
+        return Enum.valueOf(type, getString(option).toUpperCase(Locale.ROOT));
+    }
+
+    private EnumMode enumMode() {
+        return switch (getString(ENUM_TYPE).toLowerCase(Locale.ROOT)) {
+            case "enum" -> EnumMode.ENUM;
+            case "string" -> EnumMode.STRING;
+            default -> EnumMode.LOW_CARDINALITY;
+        };
+    }
+
+    /** errors.tolerance=all sends bad records to the DLQ (or logs them) instead of failing. */
+    private boolean toleratesErrors() {
+        Object v = originals().get(ERRORS_TOLERANCE);
+        return v != null && "all".equalsIgnoreCase(v.toString().trim());
     }
 
     /** What is wrong with the combination of url, shards and cluster name, or null. */
@@ -325,85 +377,40 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         return null;
     }
 
-    public String url() { return getString(URL); }
-    public String user() { return getString(USER); }
-    public Password password() { return getPassword(PASSWORD); }
-    public String database() { return getString(DATABASE); }
-    public String tableTemplate() { return getString(TABLE_TEMPLATE); }
-    public String databaseTemplate() { return getString(DATABASE_TEMPLATE); }
-    public String versionField() { return getString(VERSION_FIELD); }
-    public String deletedField() { return getString(DELETED_FIELD); }
-    public String cluster() { return getString(CLUSTER).trim(); }
-    public ClusterDdl clusterDdl() { return ClusterDdl.valueOf(getString(CLUSTER_DDL).toUpperCase(Locale.ROOT)); }
-    public boolean clusterReplicated() { return getBoolean(CLUSTER_REPLICATED); }
-    public String replicaPath() { return getString(CLUSTER_REPLICA_PATH).trim(); }
-    public String replicaName() { return getString(CLUSTER_REPLICA_NAME).trim(); }
-    public String localSuffix() { return getString(CLUSTER_LOCAL_SUFFIX); }
-    public List<String> shardingKey() { return getList(CLUSTER_SHARDING_KEY).stream().map(String::trim).toList(); }
-
-    /** The replica URLs of each shard; without cluster.shards, one shard of clickhouse.url. */
-    public List<List<String>> shards() {
-        List<String> listed = getList(CLUSTER_SHARDS);
-        if (listed.isEmpty()) {
-            return List.of(List.of(url().trim()));
-        }
-        return listed.stream().map(ClickHouseSinkConfig::replicas).toList();
+    public ConnectionSettings connection() {
+        return connection;
     }
 
-    /** Whether rows go to the local tables of the shards in cluster.shards. */
-    public boolean sharded() {
-        return !getList(CLUSTER_SHARDS).isEmpty();
+    public RoutingSettings routing() {
+        return routing;
     }
 
+    public TableSettings tables() {
+        return tables;
+    }
+
+    public BufferSettings buffering() {
+        return buffering;
+    }
+
+    public ErrorSettings errors() {
+        return errors;
+    }
+
+    public ReplaySettings replay() {
+        return replay;
+    }
+
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
+    /** One shard's replica URLs from its cluster.shards entry, '|'-separated. */
     static List<String> replicas(String shard) {
-        return java.util.Arrays.stream(shard.split("\\|")).map(String::trim).filter(u -> !u.isEmpty()).toList();
-    }
-    public boolean autoCreate() { return getBoolean(AUTO_CREATE); }
-    public List<String> orderBy() { return getList(ORDER_BY); }
-    public String partitionBy() { return getString(PARTITION_BY).trim(); }
-    public int dedupWindow() { return getInt(DEDUP_WINDOW); }
-    public int cleanupAfterSeconds() { return getInt(CLEANUP_AFTER_SECONDS); }
-    public List<String> lowCardinalityFields() { return getList(LOW_CARDINALITY); }
-    public String dateTimeZone() { return getString(DATETIME_TZ); }
-    public boolean jsonAsJsonType() { return getString(JSON_TYPE).equalsIgnoreCase("JSON"); }
-
-    public EnumMode enumMode() {
-        return switch (getString(ENUM_TYPE).toLowerCase(Locale.ROOT)) {
-            case "enum" -> EnumMode.ENUM;
-            case "string" -> EnumMode.STRING;
-            default -> EnumMode.LOW_CARDINALITY;
-        };
-    }
-    public int bufferMaxRows() { return getInt(BUFFER_MAX_ROWS); }
-    public long bufferMaxBytes() { return getLong(BUFFER_MAX_BYTES); }
-    public long flushIntervalMs() { return getLong(BUFFER_FLUSH_INTERVAL_MS); }
-    public long minInsertIntervalMs() { return getLong(BUFFER_MIN_INSERT_INTERVAL_MS); }
-    public int retryMaxAttempts() { return getInt(RETRY_MAX_ATTEMPTS); }
-    public long retryBackoffMs() { return getLong(RETRY_BACKOFF_MS); }
-    public long retryBackoffMaxMs() { return getLong(RETRY_BACKOFF_MAX_MS); }
-    public boolean dedupEnabled() { return getBoolean(DEDUP_ENABLED); }
-    public long maxBlockMs() { return getLong(MAX_BLOCK_MS); }
-    public String dedupStateTable() { return getString(DEDUP_STATE_TABLE); }
-
-    public Evolution evolution() {
-        return Evolution.valueOf(getString(EVOLUTION).toUpperCase(Locale.ROOT));
-    }
-
-    public CrashMode crashAfterInsert() {
-        return CrashMode.valueOf(getString(TEST_CRASH_AFTER_INSERT).toUpperCase(Locale.ROOT));
-    }
-
-    /** errors.tolerance=all sends bad records to the DLQ (or logs them) instead of failing. */
-    public boolean toleratesErrors() {
-        Object v = originals().get(ERRORS_TOLERANCE);
-        return v != null && "all".equalsIgnoreCase(v.toString().trim());
+        return Arrays.stream(shard.split("\\|")).map(String::trim).filter(u -> !u.isEmpty()).toList();
     }
 
     /** topic -> "table" or "db.table", in the order given. */
-    public Map<String, String> topicTableMap() {
-        return parseTopicMap(getList(TOPIC_TABLE_MAP));
-    }
-
     static Map<String, String> parseTopicMap(List<String> entries) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String e : entries) {
@@ -418,139 +425,5 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
             m.put(s.substring(0, i).trim(), s.substring(i + 1).trim());
         }
         return m;
-    }
-
-    public static final class UrlValidator implements ConfigDef.Validator {
-        private final boolean allowEmpty;
-
-        /** @param allowEmpty whether empty is accepted here (clickhouse.url when cluster.shards lists the servers) */
-        public UrlValidator(boolean allowEmpty) {
-            this.allowEmpty = allowEmpty;
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || (allowEmpty && value.toString().isBlank())) {
-                if (allowEmpty) {
-                    return;
-                }
-                throw new ConfigException(name, null, "a ClickHouse URL is required, e.g. http://host:8123");
-            }
-            String s = value.toString().trim();
-            try {
-                URI u = new URI(s);
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-                if (!scheme.equals("http") && !scheme.equals("https")) {
-                    throw new ConfigException(name, s, "must start with http:// or https://");
-                }
-                if (u.getHost() == null || u.getHost().isEmpty()) {
-                    throw new ConfigException(name, s, "has no host");
-                }
-            } catch (java.net.URISyntaxException e) {
-                throw new ConfigException(name, s, "is not a URL: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "http(s)://host:port";
-        }
-    }
-
-    /** Each shard: one or more replica URLs separated by '|'. */
-    public static final class ShardsValidator implements ConfigDef.Validator {
-        @Override
-        @SuppressWarnings("unchecked")
-        public void ensureValid(String name, Object value) {
-            List<String> shards = value == null ? List.of() : (List<String>) value;
-            UrlValidator url = new UrlValidator(false);
-            for (int i = 0; i < shards.size(); i++) {
-                List<String> replicas = replicas(shards.get(i));
-                if (replicas.isEmpty()) {
-                    throw new ConfigException(name, value, "shard " + (i + 1) + " lists no URL");
-                }
-                for (String r : replicas) {
-                    try {
-                        url.ensureValid(name, r);
-                    } catch (ConfigException e) {
-                        throw new ConfigException(name, r, "shard " + (i + 1) + ": " + e.getMessage());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "url[|url...],url[|url...] (shards, each with its replicas)";
-        }
-    }
-
-    public static final class IdentifierValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || value.toString().isBlank()) {
-                throw new ConfigException(name, value, "must not be empty");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "non-empty name";
-        }
-    }
-
-    public static final class TemplateValidator implements ConfigDef.Validator {
-        private final boolean allowEmpty;
-
-        /** @param allowEmpty whether an empty template means something (the database's: "use clickhouse.database") */
-        public TemplateValidator(boolean allowEmpty) {
-            this.allowEmpty = allowEmpty;
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            String s = value == null ? "" : value.toString();
-            if (!allowEmpty && s.isBlank()) {
-                throw new ConfigException(name, s, "yields an empty table name; use e.g. ${table} or ${topic}");
-            }
-            String rest = s.replace("${topic}", "").replace("${db}", "").replace("${table}", "");
-            if (rest.contains("${")) {
-                throw new ConfigException(name, s, "only ${topic}, ${db} and ${table} are known placeholders");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "text with ${topic}, ${db}, ${table}";
-        }
-    }
-
-    public static final class TopicMapValidator implements ConfigDef.Validator {
-        @Override
-        @SuppressWarnings("unchecked")
-        public void ensureValid(String name, Object value) {
-            parseTopicMap(value == null ? List.of() : (List<String>) value);
-        }
-
-        @Override
-        public String toString() {
-            return "topic:table,topic:db.table";
-        }
-    }
-
-    public static final class TimeZoneValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            try {
-                java.time.ZoneId.of(String.valueOf(value));
-            } catch (RuntimeException e) {
-                throw new ConfigException(name, value, "is not a time zone id: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "time zone id, e.g. UTC";
-        }
     }
 }

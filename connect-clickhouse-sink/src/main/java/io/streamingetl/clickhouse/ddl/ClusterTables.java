@@ -1,11 +1,12 @@
 package io.streamingetl.clickhouse.ddl;
 
+import io.streamingetl.clickhouse.sql.Sql;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.GenericRecord;
-import io.streamingetl.clickhouse.route.TableId;
-import io.streamingetl.clickhouse.write.ClickHouseErrors;
-import io.streamingetl.clickhouse.write.Shard;
-import io.streamingetl.clickhouse.write.Shards;
+import io.streamingetl.clickhouse.sql.TableId;
+import io.streamingetl.clickhouse.client.ClickHouseErrors;
+import io.streamingetl.clickhouse.cluster.Shard;
+import io.streamingetl.clickhouse.cluster.Shards;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 

@@ -1,6 +1,8 @@
 package io.streamingetl.clickhouse.ddl;
 
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.Sql;
+import io.streamingetl.clickhouse.config.ClusterSettings;
+import io.streamingetl.clickhouse.sql.TableId;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,6 +39,12 @@ public final class DdlBuilder {
         this(cluster, true, true, DEFAULT_REPLICA_PATH, DEFAULT_REPLICA_NAME);
     }
 
+    /** DDL for the cluster the settings describe (plain single-server DDL without one). */
+    public static DdlBuilder of(ClusterSettings cluster) {
+        return new DdlBuilder(cluster.cluster(), cluster.ddl() == ClusterSettings.Ddl.ON_CLUSTER, cluster.replicated(),
+                cluster.replicaPath(), cluster.replicaName());
+    }
+
     /**
      * @param cluster     the cluster's name in remote_servers ("" for one server)
      * @param onCluster   statements carry ON CLUSTER (else each node runs them itself)
@@ -64,7 +72,7 @@ public final class DdlBuilder {
                 .append(" (");
         b.append(spec.columns().stream().map(c -> Sql.quote(c.name()) + " " + c.type())
                 .collect(Collectors.joining(", ")));
-        b.append(") ENGINE = ").append(engine(id, spec));
+        b.append(") ENGINE = ").append(engine(spec));
         if (!spec.partitionBy().isEmpty()) {
             b.append(" PARTITION BY ").append(spec.partitionBy());
         }
@@ -89,7 +97,7 @@ public final class DdlBuilder {
         return b.toString();
     }
 
-    private String engine(TableId id, TableSpec spec) {
+    private String engine(TableSpec spec) {
         boolean replacing = spec.versionColumn() != null;
         String prefix = replicated ? "Replicated" : "";
         StringBuilder args = new StringBuilder();

@@ -1,6 +1,6 @@
 package io.streamingetl.clickhouse.ddl;
 
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.TableId;
 
 import java.util.LinkedHashMap;
 import java.util.List;

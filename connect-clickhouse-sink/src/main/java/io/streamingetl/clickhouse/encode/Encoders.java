@@ -3,7 +3,7 @@ package io.streamingetl.clickhouse.encode;
 import com.clickhouse.client.api.data_formats.internal.SerializerUtils;
 import com.clickhouse.data.ClickHouseColumn;
 import com.clickhouse.data.format.BinaryStreamUtils;
-import io.streamingetl.clickhouse.encode.JsonText;
+import io.streamingetl.common.JsonText;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -29,7 +29,7 @@ import java.util.UUID;
 /**
  * RowBinary encoders per ClickHouse column type, built once per column plan on the official
  * client's serializers (BinaryStreamUtils / SerializerUtils). Each accepts the canonical values
- * of {@link io.streamingetl.clickhouse.schema.ColumnType#toCanonical} and, for schemaless records,
+ * of the schema layer's {@code ColumnType.toCanonical} and, for schemaless records,
  * plain JSON-ish values (numbers, strings, booleans, lists, maps).
  */
 public final class Encoders {
@@ -96,7 +96,7 @@ public final class Encoders {
             case String -> (out, v) -> writeString(out, v);
             case FixedString -> fixedString(column);
             case JSON -> (out, v) -> BinaryStreamUtils.writeString(out,
-                    v instanceof String s ? s : JsonText.of(v));
+                    v instanceof String s ? s : JsonText.render(v));
             case UUID -> (out, v) -> BinaryStreamUtils.writeUuid(out, v instanceof UUID u ? u : parseUuid(v));
             // Out-of-range days would be stored as another date (the server does not check RowBinary).
             case Date -> (out, v) -> BinaryStreamUtils.writeUnsignedInt16(out, daysInRange(v, column, 0, DATE_MAX_DAY));
@@ -239,7 +239,7 @@ public final class Encoders {
         } else if (v instanceof BigDecimal d) {
             BinaryStreamUtils.writeString(out, d.toPlainString());
         } else if (v instanceof Struct || v instanceof Map || v instanceof Collection) {
-            BinaryStreamUtils.writeString(out, JsonText.of(v));
+            BinaryStreamUtils.writeString(out, JsonText.render(v));
         } else if (v instanceof java.util.Date d) {
             BinaryStreamUtils.writeString(out, d.toInstant().toString());
         } else {

@@ -1,6 +1,6 @@
 package io.streamingetl.clickhouse.metrics;
 
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.JmxReporter;
@@ -133,7 +133,7 @@ public final class SinkMetrics implements AutoCloseable {
         s.rows.record(rows);
         s.batches.record(1);
         s.bytes.record(bytes);
-        s.latency.record(nanos / 1_000_000.0);
+        s.latency.record((double) nanos / 1_000_000.0);
         s.lastInsertMs = System.currentTimeMillis();
     }
 

@@ -1,6 +1,8 @@
 package io.streamingetl.clickhouse.route;
 
+import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
+import io.streamingetl.clickhouse.config.RoutingSettings;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -23,10 +25,9 @@ public final class TableRouter {
     private final boolean readsFields;
     private final Map<String, TableId> byTopic = new HashMap<>();
 
-    public TableRouter(ClickHouseSinkConfig config) {
-        this(config.database(), config.tableTemplate(), config.databaseTemplate(), config.topicTableMap(),
-                config.getString(ClickHouseSinkConfig.ROUTE_DB_FIELD),
-                config.getString(ClickHouseSinkConfig.ROUTE_TABLE_FIELD));
+    public TableRouter(RoutingSettings routing) {
+        this(routing.defaultDatabase(), routing.tableTemplate(), routing.databaseTemplate(), routing.topicTableMap(),
+                routing.dbField(), routing.tableField());
     }
 
     public TableRouter(String defaultDb, String tableTemplate, String dbTemplate, Map<String, String> topicMap,

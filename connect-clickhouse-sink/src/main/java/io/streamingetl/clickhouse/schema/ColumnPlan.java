@@ -1,32 +1,22 @@
 package io.streamingetl.clickhouse.schema;
 
-import com.clickhouse.data.ClickHouseFormat;
-import com.clickhouse.data.format.BinaryStreamUtils;
+import io.streamingetl.clickhouse.encode.RowFormat;
 import io.streamingetl.clickhouse.encode.ValueEncoder;
-import io.streamingetl.clickhouse.route.CityHashKey;
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * How rows of one record schema (or of schemaless maps) are written into one table: the named
- * column list of the INSERT, the format, and one slot per column with its encoder, all built
- * once. RowBinary carries no types, so a column retyped under a cached plan to another type of the
- * same width (Int32 to UInt32) would be misread silently: inserts therefore use
- * RowBinaryWithNamesAndTypes, whose header names each column's planned type and which the server
- * refuses when the table differs (then the plan is rebuilt). RowBinaryWithDefaults, which has no
- * header, is used only when some column may need its DEFAULT (schemaless maps missing a key, nulls
- * into non-Nullable columns); such plans are checked against system.columns before each insert.
+ * How rows of one record schema (or of schemaless maps) are written into one table: the INSERT's
+ * {@link RowFormat} and one slot per column with its encoder, all built once.
  */
 public final class ColumnPlan {
     /** One INSERT column: where its value comes from and how it is encoded. */
@@ -34,126 +24,81 @@ public final class ColumnPlan {
                        ColumnType type, ValueEncoder encoder, boolean nullable, boolean sortKey) {
     }
 
-    private final TableId table;
-    private final List<String> quotedColumns;
+    private final RowFormat format;
     private final Slot[] slots;
     private final boolean withDefaults;
     private final boolean cdc;
-    private final boolean hasJson;
-    private final byte[] header;
     /** Indexes of the slots whose values pick the shard, in hashing order; empty without shards. */
     private final int[] shardKey;
 
-    public ColumnPlan(TableId table, List<String> quotedColumns, List<Slot> slots, boolean withDefaults, boolean cdc,
-                      boolean hasJson) {
-        this(table, quotedColumns, slots, withDefaults, cdc, hasJson, new int[0]);
+    public ColumnPlan(TableId table, List<Slot> slots, boolean withDefaults, boolean cdc, boolean hasJson) {
+        this(table, slots, withDefaults, cdc, hasJson, new int[0]);
     }
 
-    public ColumnPlan(TableId table, List<String> quotedColumns, List<Slot> slots, boolean withDefaults, boolean cdc,
-                      boolean hasJson, int[] shardKey) {
+    public ColumnPlan(TableId table, List<Slot> slots, boolean withDefaults, boolean cdc, boolean hasJson,
+                      int[] shardKey) {
         this.shardKey = shardKey.clone();
-        this.table = table;
-        this.quotedColumns = List.copyOf(quotedColumns);
         this.slots = slots.toArray(new Slot[0]);
         this.withDefaults = withDefaults;
         this.cdc = cdc;
-        this.hasJson = hasJson;
-        this.header = withDefaults ? null : header(this.slots);
-    }
-
-    /** RowBinaryWithNamesAndTypes' header: column count, names, then types, each a varint-prefixed string. */
-    private static byte[] header(Slot[] slots) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            BinaryStreamUtils.writeVarInt(out, slots.length);
-            for (Slot slot : slots) {
-                BinaryStreamUtils.writeString(out, slot.column);
-            }
-            for (Slot slot : slots) {
-                BinaryStreamUtils.writeString(out, slot.columnType);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
-        }
-        return out.toByteArray();
-    }
-
-    /** Writes what precedes the rows of one INSERT: the header, or nothing for RowBinaryWithDefaults. */
-    public void writeHeader(OutputStream out) throws IOException {
-        if (header != null) {
-            out.write(header);
-        }
-    }
-
-    /** False when the server does not check this plan's column types at insert (no header). */
-    public boolean typesCheckedByServer() {
-        return header != null;
-    }
-
-    /** Per column of the INSERT, the ClickHouse type the plan encodes for. */
-    public Map<String, String> columnTypes() {
         Map<String, String> types = new LinkedHashMap<>();
-        for (Slot slot : slots) {
+        for (Slot slot : this.slots) {
             types.put(slot.column, slot.columnType);
         }
-        return types;
+        this.format = new RowFormat(table, types, withDefaults, hasJson);
+    }
+
+    /** The INSERT's columns and format, one instance for this plan. */
+    public RowFormat format() {
+        return format;
     }
 
     public TableId table() {
-        return table;
-    }
-
-    public List<String> quotedColumns() {
-        return quotedColumns;
-    }
-
-    public ClickHouseFormat format() {
-        return withDefaults ? ClickHouseFormat.RowBinaryWithDefaults : ClickHouseFormat.RowBinaryWithNamesAndTypes;
+        return format.table();
     }
 
     public boolean cdc() {
         return cdc;
     }
 
-    public boolean hasJson() {
-        return hasJson;
-    }
-
     public int columnCount() {
         return slots.length;
     }
 
-    /**
-     * The shard of a row among {@code shards}: cityHash64 of its sharding-key values modulo the shard
-     * count, as the Distributed table computes it, so every version of a key goes to one shard.
-     */
-    public int shardOf(Object value, int shards) {
-        if (shards == 1 || shardKey.length == 0) {
-            return 0;
-        }
-        long h = 0;
-        for (int k = 0; k < shardKey.length; k++) {
-            Slot slot = slots[shardKey[k]];
-            Object v = valueOf(slot, value);
-            try {
-                if (v != null && slot.type != null) {
-                    v = slot.type.toCanonical(v, slot.fieldSchema);
-                }
-                if (v == null) {
-                    throw new DataException("null in sharding-key column " + table + "." + slot.column
-                            + ": the row's shard is unknown");
-                }
-                long next = CityHashKey.hash(slot.columnType, v);
-                h = k == 0 ? next : CityHashKey.combine(h, next);
-            } catch (DataException | ClassCastException | ArithmeticException | IllegalArgumentException e) {
-                throw new FieldException(slot.column, slot.columnType, v, e);
-            }
-        }
-        return (int) Long.remainderUnsigned(h, shards);
+    /** How many columns pick a row's shard (0 without shards). */
+    public int shardKeyCount() {
+        return shardKey.length;
     }
 
-    private static Object valueOf(Slot slot, Object value) {
-        return value instanceof Struct s ? s.get(slot.field) : ((Map<?, ?>) value).get(slot.mapKey);
+    /** The name of the {@code k}-th sharding-key column. */
+    public String shardKeyColumn(int k) {
+        return slots[shardKey[k]].column;
+    }
+
+    /** The ClickHouse type of the {@code k}-th sharding-key column. */
+    public String shardKeyType(int k) {
+        return slots[shardKey[k]].columnType;
+    }
+
+    /**
+     * The {@code k}-th sharding-key value of a row, as it will be encoded (never null: a row without
+     * it has no shard). A bad value throws a DataException naming the field.
+     */
+    public Object shardKeyValue(int k, Object value) {
+        Slot slot = slots[shardKey[k]];
+        Object v = value instanceof Struct s ? s.get(slot.field) : ((Map<?, ?>) value).get(slot.mapKey);
+        try {
+            if (v != null && slot.type != null) {
+                v = slot.type.toCanonical(v, slot.fieldSchema);
+            }
+            if (v == null) {
+                throw new DataException("null in sharding-key column " + table() + "." + slot.column
+                        + ": the row's shard is unknown");
+            }
+            return v;
+        } catch (DataException | ClassCastException | ArithmeticException | IllegalArgumentException e) {
+            throw new FieldException(slot.column, slot.columnType, v, e);
+        }
     }
 
     /** Encodes one row. A bad value throws DataException naming the field; the caller undoes the partial row. */
@@ -168,7 +113,7 @@ public final class ColumnPlan {
                 }
                 if (v == null && slot.sortKey) {
                     // Its DEFAULT would give every such row one key: ReplacingMergeTree keeps one of them.
-                    throw new DataException("null in sorting-key column " + table + "." + slot.column
+                    throw new DataException("null in sorting-key column " + table() + "." + slot.column
                             + "; rows would share the column's default as their key and replace each other."
                             + " Give the field a value, or sort the table by other columns");
                 }
@@ -192,7 +137,7 @@ public final class ColumnPlan {
     public static final class FieldException extends DataException {
         private final String field;
 
-        FieldException(String field, String columnType, Object value, Exception cause) {
+        public FieldException(String field, String columnType, Object value, Exception cause) {
             super("field '" + field + "' (column type " + columnType + ", value type "
                     + (value == null ? "null" : value.getClass().getSimpleName()) + "): " + cause.getMessage(), cause);
             this.field = field;

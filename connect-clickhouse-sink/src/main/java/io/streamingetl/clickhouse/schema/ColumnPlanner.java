@@ -3,19 +3,19 @@ package io.streamingetl.clickhouse.schema;
 import com.clickhouse.data.ClickHouseColumn;
 import com.clickhouse.data.ClickHouseDataType;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
-import io.streamingetl.clickhouse.config.ClickHouseSinkConfig.Evolution;
+import io.streamingetl.clickhouse.config.TableSettings;
+import io.streamingetl.clickhouse.config.TableSettings.Evolution;
 import io.streamingetl.clickhouse.ddl.ColumnInfo;
-import io.streamingetl.clickhouse.ddl.ColumnWidening;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.ColumnDef;
 import io.streamingetl.clickhouse.ddl.DdlBuilder.TableSpec;
 import io.streamingetl.clickhouse.ddl.ServerFeatures;
-import io.streamingetl.clickhouse.ddl.Sql;
 import io.streamingetl.clickhouse.ddl.TableDescription;
 import io.streamingetl.clickhouse.ddl.TableManager;
 import io.streamingetl.clickhouse.encode.DateRange;
 import io.streamingetl.clickhouse.encode.Encoders;
-import io.streamingetl.clickhouse.route.CityHashKey;
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.encode.RowFormat;
+import io.streamingetl.clickhouse.sql.TableId;
+import io.streamingetl.common.SchemaCache;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -26,7 +26,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,43 +33,28 @@ import java.util.Set;
 
 /**
  * Column plans per (table, record schema), cached. Building a plan may create the table or add
- * columns (through {@link TableManager}, before any row that needs them is buffered). The cache is
- * an LRU of 1,024 plans with an identity front (converters reuse schema instances), so a task
- * with many tables does not thrash and a hit costs no deep schema hashing.
+ * columns (through {@link TableManager}, before any row that needs them is buffered). Each table
+ * keeps an LRU of its plans with an identity front ({@link SchemaCache}: converters reuse schema
+ * instances), so a task with many tables does not thrash and a hit costs no deep schema hashing.
  */
 public final class ColumnPlanner {
-    private static final int MAX_PLANS = 1024;
+    private static final int PLANS_PER_TABLE = 32;
 
     private final TableManager tables;
     private final TypeRegistry registry;
-    private final ClickHouseSinkConfig config;
+    private final TableSettings settings;
     private TypeContext typeContext;
     private ServerFeatures server;
     private final Set<String> createdDatabases = new HashSet<>();
 
     private final Map<TableId, TableDescription> descriptions = new HashMap<>();
-    private final Map<TableId, IdentityHashMap<Schema, ColumnPlan>> fast = new HashMap<>();
-    private final LinkedHashMap<PlanKey, ColumnPlan> plans = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PlanKey, ColumnPlan> eldest) {
-            if (size() > MAX_PLANS) {
-                IdentityHashMap<Schema, ColumnPlan> f = fast.get(eldest.getKey().table());
-                if (f != null) {
-                    f.values().removeIf(p -> p == eldest.getValue());
-                }
-                return true;
-            }
-            return false;
-        }
-    };
+    /** Per table, its plans by record schema (a table sees a few schemas: one per source ALTER). */
+    private final Map<TableId, SchemaCache<ColumnPlan>> plans = new HashMap<>();
 
-    private record PlanKey(TableId table, Schema schema) {
-    }
-
-    public ColumnPlanner(TableManager tables, TypeRegistry registry, ClickHouseSinkConfig config) {
+    public ColumnPlanner(TableManager tables, TypeRegistry registry, TableSettings settings) {
         this.tables = tables;
         this.registry = registry;
-        this.config = config;
+        this.settings = settings;
     }
 
     /** The server's features, read once, when the first table is planned. */
@@ -84,8 +68,8 @@ public final class ColumnPlanner {
     /** Type mapping settings, with what the server supports. */
     private TypeContext context() {
         if (typeContext == null) {
-            typeContext = new TypeContext(registry, config.dateTimeZone(), Set.copyOf(config.lowCardinalityFields()),
-                    config.jsonAsJsonType(), config.enumMode(), server().time64(), null);
+            typeContext = new TypeContext(registry, settings.dateTimeZone(), settings.lowCardinalityFields(),
+                    settings.jsonAsJsonType(), settings.enumMode(), server().time64(), null);
         }
         return typeContext;
     }
@@ -98,20 +82,19 @@ public final class ColumnPlanner {
     /** Drops what is known about a table: the next record re-reads system.columns. */
     public void invalidate(TableId table) {
         descriptions.remove(table);
-        fast.remove(table);
-        plans.keySet().removeIf(k -> k.table().equals(table));
+        plans.remove(table);
     }
 
     /**
-     * For a plan whose format carries no types (RowBinaryWithDefaults): true when every column it
-     * writes still has the type it was planned for on {@code shard}. Reads system.columns afresh.
+     * For rows whose format carries no types (RowBinaryWithDefaults): true when every column they
+     * write still has the type they were encoded for on {@code shard}. Reads system.columns afresh.
      */
-    public boolean stillMatches(ColumnPlan plan, int shard) {
-        TableDescription now = tables.describeOn(shard, plan.table());
+    public boolean stillMatches(RowFormat format, int shard) {
+        TableDescription now = tables.describeOn(shard, format.table());
         if (now == null) {
             return false;
         }
-        for (Map.Entry<String, String> c : plan.columnTypes().entrySet()) {
+        for (Map.Entry<String, String> c : format.columnTypes().entrySet()) {
             ColumnInfo info = now.column(c.getKey());
             if (info == null || !info.type().equals(c.getValue())) {
                 return false;
@@ -122,19 +105,15 @@ public final class ColumnPlanner {
 
     public ColumnPlan plan(TableId table, SinkRecord record) {
         Schema schema = record.valueSchema();
-        IdentityHashMap<Schema, ColumnPlan> f = fast.computeIfAbsent(table, t -> new IdentityHashMap<>());
-        ColumnPlan p = f.get(schema);
-        if (p != null) {
-            return p;
+        SchemaCache<ColumnPlan> cache = plans.get(table);
+        if (cache == null) {
+            cache = new SchemaCache<>(PLANS_PER_TABLE);
+            plans.put(table, cache);
         }
-        PlanKey key = new PlanKey(table, schema);
-        p = plans.get(key);
+        ColumnPlan p = cache.get(schema);
         if (p == null) {
             p = schema == null ? planSchemaless(table) : planStruct(table, record);
-            plans.put(key, p);
-        }
-        if (f.size() < MAX_PLANS) {
-            f.put(schema, p);
+            cache.put(schema, p);
         }
         return p;
     }
@@ -156,7 +135,6 @@ public final class ColumnPlanner {
             throw new DataException("table " + table + " does not exist and records without a schema cannot "
                     + "create it; create the table or use a converter with schemas");
         }
-        List<String> names = new ArrayList<>();
         List<ColumnPlan.Slot> slots = new ArrayList<>();
         boolean json = false;
         for (ColumnInfo c : d.columns()) {
@@ -165,11 +143,10 @@ public final class ColumnPlanner {
             }
             ClickHouseColumn col = ClickHouseColumn.of(c.name(), c.type());
             json |= col.getDataType() == ClickHouseDataType.JSON;
-            names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), null, c.name(), null, null,
                     Encoders.nullableAware(col, dates()), col.isNullable(), c.sortKey()));
         }
-        return new ColumnPlan(table, names, slots, true, false, json, shardKey(d, slots));
+        return new ColumnPlan(table, slots, true, false, json, shardKey(d, slots));
     }
 
     private ColumnPlan planStruct(TableId table, SinkRecord record) {
@@ -180,7 +157,7 @@ public final class ColumnPlanner {
         boolean cdc = isCdc(schema);
         TableDescription d = description(table);
         if (d == null) {
-            if (!config.autoCreate()) {
+            if (!settings.autoCreate()) {
                 throw new ConnectException("table " + table + " does not exist and " + ClickHouseSinkConfig.AUTO_CREATE
                         + "=false");
             }
@@ -192,7 +169,6 @@ public final class ColumnPlanner {
         }
         d = evolve(table, record, d);
 
-        List<String> names = new ArrayList<>();
         List<ColumnPlan.Slot> slots = new ArrayList<>();
         boolean defaults = false;
         boolean json = false;
@@ -212,14 +188,13 @@ public final class ColumnPlanner {
             json |= col.getDataType() == ClickHouseDataType.JSON;
             boolean nullable = col.isNullable();
             defaults |= field.schema().isOptional() && !nullable && !c.sortKey();
-            names.add(Sql.quote(c.name()));
             slots.add(new ColumnPlan.Slot(c.name(), c.type(), field, null, field.schema(), type,
                     Encoders.nullableAware(col, dates()), nullable, c.sortKey()));
         }
         if (slots.isEmpty()) {
             throw new DataException("no field of topic " + record.topic() + " matches a column of " + table);
         }
-        return new ColumnPlan(table, names, slots, defaults, cdc, json, shardKey(d, slots));
+        return new ColumnPlan(table, slots, defaults, cdc, json, shardKey(d, slots));
     }
 
     /** Sharded: the slots whose values pick a row's shard, in the order the sharding expression hashes them. */
@@ -240,23 +215,17 @@ public final class ColumnPlanner {
                 throw new DataException("sharding key column " + key.get(k) + " of " + d.id()
                         + " has no value in the record, so its shard is unknown");
             }
-            String type = slots.get(out[k]).columnType();
-            if (!CityHashKey.supports(type)) {
-                throw new ConnectException("sharding key column " + d.id() + "." + key.get(k) + " is " + type
-                        + "; the sink can route by integer and String columns only: set "
-                        + ClickHouseSinkConfig.CLUSTER_SHARDING_KEY + " to such columns");
-            }
         }
         return out;
     }
 
     private boolean isCdc(Schema schema) {
-        return !config.versionField().isEmpty() && schema.field(config.versionField()) != null
-                && !config.deletedField().isEmpty() && schema.field(config.deletedField()) != null;
+        return !settings.versionField().isEmpty() && schema.field(settings.versionField()) != null
+                && !settings.deletedField().isEmpty() && schema.field(settings.deletedField()) != null;
     }
 
     private boolean isCdcField(String name) {
-        return name.equals(config.versionField()) || name.equals(config.deletedField());
+        return settings.isCdcField(name);
     }
 
     private void create(TableId table, SinkRecord record, boolean cdc) {
@@ -272,9 +241,9 @@ public final class ColumnPlanner {
         List<ColumnDef> cols = new ArrayList<>();
         for (Field f : schema.fields()) {
             String type;
-            if (cdc && f.name().equals(config.versionField())) {
+            if (cdc && f.name().equals(settings.versionField())) {
                 type = "UInt64";
-            } else if (cdc && f.name().equals(config.deletedField())) {
+            } else if (cdc && f.name().equals(settings.deletedField())) {
                 type = "UInt8";
             } else {
                 // Sort-key columns cannot be Nullable (allow_nullable_key is off by default).
@@ -286,9 +255,9 @@ public final class ColumnPlanner {
             tables.createDatabase(table.database());
             createdDatabases.add(table.database());
         }
-        TableSpec spec = new TableSpec(cols, orderBy, config.partitionBy(),
-                cdc ? config.versionField() : null, cdc ? config.deletedField() : null, config.dedupWindow(),
-                cdc ? config.cleanupAfterSeconds() : 0);
+        TableSpec spec = new TableSpec(cols, orderBy, settings.partitionBy(),
+                cdc ? settings.versionField() : null, cdc ? settings.deletedField() : null, settings.dedupWindow(),
+                cdc ? settings.cleanupAfterSeconds() : 0);
         tables.createTable(table, spec);
         descriptions.remove(table);
     }
@@ -296,7 +265,7 @@ public final class ColumnPlanner {
     private List<String> orderBy(SinkRecord record) {
         Schema value = record.valueSchema();
         List<String> out = new ArrayList<>();
-        List<String> configured = config.orderBy();
+        List<String> configured = settings.orderBy();
         if (!configured.isEmpty()) {
             for (String c : configured) {
                 if (value.field(c.trim()) == null) {
@@ -329,7 +298,7 @@ public final class ColumnPlanner {
             ColumnInfo c = d.column(f.name());
             if (c == null) {
                 missing.add(f);
-            } else if (config.evolution() == Evolution.WIDEN_COLUMNS && c.insertable() && !isCdcField(f.name())) {
+            } else if (settings.evolution() == Evolution.WIDEN_COLUMNS && c.insertable() && !isCdcField(f.name())) {
                 String wider = ColumnWidening.widened(c.type(),
                         registry.columnType(f.schema(), context().forField(f.name()), false), c.sortKey());
                 if (wider != null) {
@@ -337,7 +306,7 @@ public final class ColumnPlanner {
                 }
             }
         }
-        if (!missing.isEmpty() && config.evolution() == Evolution.NONE) {
+        if (!missing.isEmpty() && settings.evolution() == Evolution.NONE) {
             throw new DataException("field '" + missing.get(0).name() + "' of topic " + record.topic()
                     + " has no column in " + table + " and " + ClickHouseSinkConfig.EVOLUTION + "=none");
         }

@@ -1,5 +1,7 @@
 package io.streamingetl.clickhouse.schema;
 
+import io.streamingetl.clickhouse.config.TableSettings.EnumMode;
+
 import java.util.Set;
 
 /**
@@ -8,9 +10,6 @@ import java.util.Set;
  */
 public record TypeContext(TypeRegistry registry, String timeZone, Set<String> lowCardinalityFields,
                           boolean jsonAsJsonType, EnumMode enumMode, boolean time64, String fieldName) {
-    /** How a source ENUM column (io.debezium.data.Enum) is created: table.enum.type. */
-    public enum EnumMode { STRING, LOW_CARDINALITY, ENUM }
-
     public TypeContext forField(String name) {
         return new TypeContext(registry, timeZone, lowCardinalityFields, jsonAsJsonType, enumMode, time64, name);
     }

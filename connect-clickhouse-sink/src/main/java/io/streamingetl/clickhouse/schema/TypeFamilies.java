@@ -75,7 +75,7 @@ public final class TypeFamilies {
             return true;
         }
         return switch (c) {
-            case STRING, JSON -> f != Family.ARRAY && f != Family.MAP || c == Family.JSON;
+            case STRING, JSON -> (f != Family.ARRAY && f != Family.MAP) || c == Family.JSON;
             case FLOAT, DECIMAL -> f == Family.INT || f == Family.FLOAT || f == Family.DECIMAL;
             case INT -> f == Family.BOOL || f == Family.TIME; // TIME columns created before Time64 hold the number
             case TIME -> f == Family.INT;

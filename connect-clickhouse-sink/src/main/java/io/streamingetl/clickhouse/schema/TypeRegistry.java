@@ -87,8 +87,8 @@ public final class TypeRegistry {
     public String columnType(Schema schema, TypeContext ctx, boolean forceNotNull) {
         ColumnType type = lookup(schema);
         String base = type.clickHouseType(schema, ctx);
-        boolean lowCardinality = ctx.fieldName() != null && ctx.lowCardinalityFields().contains(ctx.fieldName())
-                || type instanceof EnumType && EnumType.lowCardinality(ctx);
+        boolean lowCardinality = (ctx.fieldName() != null && ctx.lowCardinalityFields().contains(ctx.fieldName()))
+                || (type instanceof EnumType && EnumType.lowCardinality(ctx));
         if (lowCardinality && base.equals("String")) {
             return schema.isOptional() && !forceNotNull ? "LowCardinality(Nullable(String))" : "LowCardinality(String)";
         }

@@ -1,11 +1,16 @@
 package io.streamingetl.clickhouse.sink;
 
+import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import io.streamingetl.clickhouse.write.InsertFailure;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Future;
 
 /**
  * A record that cannot be written: with errors.tolerance=all it goes to Connect's dead letter
@@ -25,6 +30,11 @@ final class RecordErrors {
         this.metrics = metrics;
     }
 
+    /** Whether buffers must keep their records: a row the server refuses can then go to the DLQ. */
+    boolean keepsRecords() {
+        return tolerate && reporter != null;
+    }
+
     static String where(SinkRecord r) {
         return "topic " + r.topic() + ", partition " + r.kafkaPartition() + ", offset " + r.kafkaOffset();
     }
@@ -36,10 +46,28 @@ final class RecordErrors {
         }
         metrics.sentToDlq();
         if (reporter != null) {
-            reporter.report(record, e);
+            // Connect waits for what the reporter sends before it commits offsets.
+            Future<Void> unused = reporter.report(record, e);
             log.warn("Sent to the dead letter queue: {}", e.getMessage());
         } else {
             log.warn("Skipped (errors.tolerance=all, no dead letter queue): {}", e.getMessage());
         }
+    }
+
+    /** A row the server refused: to the dead letter queue with the server's error, or the task fails. */
+    void rejected(TableBuffer buf, int row, InsertFailure why) {
+        String where = "topic " + buf.partition().topic() + ", partition " + buf.partition().partition()
+                + ", offset " + buf.offsetOf(row);
+        SinkRecord record = buf.recordOf(row);
+        if (record == null) {
+            if (tolerate) {
+                metrics.sentToDlq();
+                log.warn("Skipped a row ClickHouse refused (errors.tolerance=all, no dead letter queue) at {}: {}",
+                        where, why.getMessage());
+                return;
+            }
+            throw new ConnectException("ClickHouse refused the row at " + where + ": " + why.getMessage(), why);
+        }
+        bad(record, new DataException("ClickHouse refused the row: " + why.getMessage(), why));
     }
 }

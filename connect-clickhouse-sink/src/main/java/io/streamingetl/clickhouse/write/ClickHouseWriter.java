@@ -2,11 +2,18 @@ package io.streamingetl.clickhouse.write;
 
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
-import io.streamingetl.clickhouse.buffer.BufferKey;
 import io.streamingetl.clickhouse.buffer.InsertBlock;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
+import io.streamingetl.clickhouse.client.ClickHouseErrors;
+import io.streamingetl.clickhouse.client.ErrorClass;
+import io.streamingetl.clickhouse.cluster.Shard;
+import io.streamingetl.clickhouse.cluster.Shards;
+import io.streamingetl.clickhouse.config.ErrorSettings;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
-import io.streamingetl.clickhouse.route.TableId;
+import io.streamingetl.clickhouse.sql.TableId;
+import io.streamingetl.clickhouse.state.Range;
+import io.streamingetl.clickhouse.state.RangeKey;
+import io.streamingetl.clickhouse.state.RangeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +45,19 @@ public final class ClickHouseWriter {
     private final long timeoutMs;
     private final SinkMetrics metrics;
 
-    public ClickHouseWriter(Shards shards, RangeStore ranges, boolean tokens, int maxAttempts, long backoffMs,
-                            long backoffMaxMs, long timeoutMs, SinkMetrics metrics) {
+    /**
+     * @param ranges    where each insert's range is remembered first; null when dedup.enabled=false,
+     *                  which also sends no tokens
+     * @param timeoutMs the longest one attempt waits for its answer
+     */
+    public ClickHouseWriter(Shards shards, RangeStore ranges, ErrorSettings retries, long timeoutMs,
+                            SinkMetrics metrics) {
         this.shards = shards;
         this.ranges = ranges;
-        this.tokens = tokens;
-        this.maxAttempts = maxAttempts;
-        this.backoffMs = backoffMs;
-        this.backoffMaxMs = backoffMaxMs;
+        this.tokens = ranges != null;
+        this.maxAttempts = retries.retryMaxAttempts();
+        this.backoffMs = retries.retryBackoffMs();
+        this.backoffMaxMs = retries.retryBackoffMaxMs();
         this.timeoutMs = timeoutMs;
         this.metrics = metrics;
     }
@@ -108,7 +120,7 @@ public final class ClickHouseWriter {
 
     private void intent(TableBuffer buffer, long deadlineNanos) throws InsertFailure {
         Range range = new Range(buffer.rangeFirst(), buffer.rangeLast());
-        BufferKey key = new BufferKey(buffer.target(), buffer.partition());
+        RangeKey key = new RangeKey(buffer.target(), buffer.partition());
         withRetries("record the insert range " + range + " of " + buffer.target() + " from " + buffer.partition(),
                 buffer.table(), shards.get(buffer.shard()), deadlineNanos,
                 attemptTimeout -> ranges.remember(key, range, attemptTimeout));
@@ -122,7 +134,7 @@ public final class ClickHouseWriter {
         if (tokens) {
             settings.setDeduplicationToken(block.token());
         }
-        if (block.plan().hasJson()) {
+        if (block.format().hasJson()) {
             settings.serverSetting("input_format_binary_read_json_as_string", "1");
         }
         Shard shard = shards.get(block.shard());
@@ -131,11 +143,11 @@ public final class ClickHouseWriter {
                 + " from " + block.partition() + " offsets " + block.firstOffset() + ".." + block.lastOffset();
         withRetries(what, block.table(), shard, deadlineNanos, attemptTimeout -> {
             long start = System.nanoTime();
-            try (InsertResponse r = shard.client().insert(into.quoted(), block.plan().quotedColumns(),
+            try (InsertResponse r = shard.client().insert(into.quoted(), block.format().quotedColumns(),
                     out -> {
-                        block.plan().writeHeader(out);
+                        block.format().writeHeader(out);
                         block.writeTo(out);
-                    }, block.plan().format(), settings).get(attemptTimeout, TimeUnit.MILLISECONDS)) {
+                    }, block.format().format(), settings).get(attemptTimeout, TimeUnit.MILLISECONDS)) {
                 metrics.inserted(block.table(), block.rows(), block.sizeBytes(), System.nanoTime() - start);
             }
         });

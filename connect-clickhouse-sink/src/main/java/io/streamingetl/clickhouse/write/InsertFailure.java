@@ -1,5 +1,7 @@
 package io.streamingetl.clickhouse.write;
 
+import io.streamingetl.clickhouse.client.ErrorClass;
+
 /** An insert that failed after the allowed attempts, with its classification. */
 public final class InsertFailure extends Exception {
     private final ErrorClass errorClass;

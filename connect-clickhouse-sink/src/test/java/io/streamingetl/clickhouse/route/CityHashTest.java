@@ -1,6 +1,6 @@
 package io.streamingetl.clickhouse.route;
 
-import io.streamingetl.clickhouse.ddl.Sql;
+import io.streamingetl.clickhouse.sql.Sql;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import org.junit.jupiter.api.Test;

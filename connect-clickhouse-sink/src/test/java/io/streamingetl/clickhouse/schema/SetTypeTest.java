@@ -1,6 +1,6 @@
 package io.streamingetl.clickhouse.schema;
 
-import io.streamingetl.clickhouse.schema.TypeContext.EnumMode;
+import io.streamingetl.clickhouse.config.TableSettings.EnumMode;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Test;

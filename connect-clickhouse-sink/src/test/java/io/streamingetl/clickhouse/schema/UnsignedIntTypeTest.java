@@ -1,5 +1,6 @@
 package io.streamingetl.clickhouse.schema;
 
+import io.streamingetl.clickhouse.config.TableSettings.EnumMode;
 import io.streamingetl.clickhouse.schema.debezium.UnsignedIntType;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Unsigned source integers, known from Debezium's propagated source type, become UInt columns with exact values. */
 class UnsignedIntTypeTest {
     private static final TypeRegistry REGISTRY = TypeRegistry.standard();
-    private static final TypeContext CTX = new TypeContext(REGISTRY, "UTC", Set.of(), false, TypeContext.EnumMode.LOW_CARDINALITY, true, "c");
+    private static final TypeContext CTX = new TypeContext(REGISTRY, "UTC", Set.of(), false, EnumMode.LOW_CARDINALITY, true, "c");
 
     private static Schema withSource(SchemaBuilder b, String sourceType) {
         return b.parameter(UnsignedIntType.SOURCE_TYPE, sourceType).optional().build();

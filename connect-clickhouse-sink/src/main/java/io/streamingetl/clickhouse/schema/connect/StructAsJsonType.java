@@ -1,6 +1,6 @@
 package io.streamingetl.clickhouse.schema.connect;
 
-import io.streamingetl.clickhouse.encode.JsonText;
+import io.streamingetl.common.JsonText;
 import io.streamingetl.clickhouse.schema.ColumnType;
 import io.streamingetl.clickhouse.schema.TypeContext;
 import org.apache.kafka.connect.data.Schema;
@@ -17,6 +17,6 @@ public final class StructAsJsonType implements ColumnType {
 
     @Override
     public Object toCanonical(Object value, Schema schema) {
-        return JsonText.of(value);
+        return JsonText.render(value);
     }
 }

@@ -1,9 +1,9 @@
 package io.streamingetl.clickhouse.schema.debezium;
 
-import io.streamingetl.clickhouse.ddl.Sql;
+import io.streamingetl.clickhouse.sql.Sql;
 import io.streamingetl.clickhouse.schema.ColumnType;
 import io.streamingetl.clickhouse.schema.TypeContext;
-import io.streamingetl.clickhouse.schema.TypeContext.EnumMode;
+import io.streamingetl.clickhouse.config.TableSettings.EnumMode;
 import org.apache.kafka.connect.data.Schema;
 
 /**

@@ -1,0 +1,376 @@
+package io.streamingetl.clickhouse.flow;
+
+import io.streamingetl.clickhouse.buffer.ByteChunks;
+import io.streamingetl.clickhouse.buffer.TableBuffer;
+import io.streamingetl.clickhouse.cluster.Target;
+import io.streamingetl.clickhouse.encode.RowFormat;
+import io.streamingetl.clickhouse.schema.ColumnPlan;
+import io.streamingetl.clickhouse.sql.TableId;
+import io.streamingetl.clickhouse.state.Range;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Everything in flight for one topic partition, and every decision about one of its records: its
+ * buffers per target (table on a shard), the next offset it expects, the ranges remembered from
+ * before a restart, and what may be committed. No I/O happens here: rows are routed and planned
+ * through the {@link Destination}, and {@link Inserter} inserts the buffers this class seals.
+ *
+ * <pre>
+ * A buffer's life
+ *   OPEN    rows are appended. A normal buffer is sealed when full (rows), too old, when the byte
+ *           budget needs room, when its row format changes, or on close. A REPLAY buffer (it
+ *           re-cuts a range remembered from before a restart) is sealed only once the partition's
+ *           position has passed the end of that range: by its last offset, by any later record
+ *           of the partition, or by the consumer position Connect passes to preCommit.
+ *   SEALED  range and token fixed, no more rows. Inserted in seal order; a failed attempt leaves it
+ *           sealed and the next attempt sends the same rows with the same token, so an insert that
+ *           landed but was not confirmed is dropped by ClickHouse's deduplication.
+ *   (gone)  ClickHouse confirmed it: its range becomes the target's remembered range.
+ *
+ * A record at offset o for target T ({@link #take})
+ *   o &lt; next                              redelivered (after a RetriableException): skip
+ *   replay buffers whose range ends &lt; o    sealed (the position passed them)
+ *   tombstone, bad record                  accounted: next = o + 1 (bad records go to the DLQ)
+ *   o &lt; remembered(T).first               inserted before the restart: skip, next = o + 1
+ *   otherwise                              appended to T's open buffer, next = o + 1; that buffer is
+ *                                          a replay buffer when o &le; remembered(T).last
+ * next advances before any insert is attempted, so a failure during the insert can never lead to
+ * the same record being appended twice. It does not advance when routing or planning the record
+ * fails for a reason other than the record (ClickHouse unavailable): the record comes again.
+ *
+ * committable = the first offset of the oldest open or sealed buffer, else next.
+ * </pre>
+ */
+final class PartitionFlow {
+    /** What {@link #take} did with a record. */
+    enum Taken { REDELIVERED, TOMBSTONE, ALREADY_INSERTED, APPENDED }
+
+    private final TopicPartition partition;
+    private final String connector;
+    private final boolean keepRecords;
+    private final Destination destination;
+    private final FlushPolicy policy;
+    private final BufferBudget budget;
+    private final LongSupplier clock;
+
+    private long next = -1;
+    private final Map<Target, TableBuffer> open = new LinkedHashMap<>();
+    private final ArrayDeque<TableBuffer> sealed = new ArrayDeque<>();
+    /** The last range confirmed (or, after a restart, attempted) per target. */
+    private final Map<Target, Range> remembered = new HashMap<>();
+    /** Targets whose replay buffer had to be cut before its range ended: the rest is not replayed. */
+    private final Set<Target> replayCut = new HashSet<>();
+    /** When each target last received an insert from this partition: the adaptive flush spaces them. */
+    private final Map<Target, Long> lastInsertMs = new HashMap<>();
+    private boolean rangesLoaded;
+
+    /** @param keepRecords buffers keep their records, so a row the server refuses can go to the DLQ */
+    PartitionFlow(TopicPartition partition, String connector, boolean keepRecords, Destination destination,
+                  FlushPolicy policy, BufferBudget budget, LongSupplier clock) {
+        this.partition = partition;
+        this.connector = connector;
+        this.keepRecords = keepRecords;
+        this.destination = destination;
+        this.policy = policy;
+        this.budget = budget;
+        this.clock = clock;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    boolean rangesLoaded() {
+        return rangesLoaded;
+    }
+
+    void rangesLoaded(Map<Target, Range> ranges) {
+        remembered.putAll(ranges);
+        rangesLoaded = true;
+    }
+
+    /**
+     * Takes the record: skips it as redelivered or already inserted, or appends its row to its
+     * target's buffer (a replay buffer when a remembered range covers it), sealing what it
+     * completes. A record that cannot be written is accounted and its DataException thrown.
+     */
+    Taken take(SinkRecord record) {
+        long offset = record.kafkaOffset();
+        if (next >= 0 && offset < next) {
+            return Taken.REDELIVERED;
+        }
+        positionReached(offset);
+        if (record.value() == null) {
+            next = offset + 1; // tombstones only serve log compaction; deletes arrive as rows with the delete flag
+            return Taken.TOMBSTONE;
+        }
+        TableBuffer buffer;
+        try {
+            Target target = destination.target(record);
+            if (insertedBefore(target, offset)) {
+                next = offset + 1;
+                return Taken.ALREADY_INSERTED;
+            }
+            ColumnPlan plan = destination.plan(record, target);
+            buffer = bufferFor(target, plan.format(), offset);
+            append(buffer, plan, record, offset);
+        } catch (DataException e) {
+            next = offset + 1;
+            throw e;
+        }
+        next = offset + 1;
+        // A replay buffer ends where its remembered range ends, never at the row limit: cut short, its
+        // rest would come again under the same token and be dropped as a repeat.
+        if (buffer.isReplay() ? offset >= buffer.rangeLast() : policy.full(buffer)) {
+            seal(buffer.target());
+        }
+        return Taken.APPENDED;
+    }
+
+    /** Whether the row for {@code target} at {@code offset} was inserted in a range before a restart. */
+    private boolean insertedBefore(Target target, long offset) {
+        Range r = remembered.get(target);
+        return r != null && offset < r.first();
+    }
+
+    /**
+     * The open buffer of {@code target} for rows in {@code format}. A buffer of another format (the
+     * plan changed) is sealed first. A new buffer whose first row is at {@code offset} replays the
+     * remembered range when that range covers the offset.
+     */
+    private TableBuffer bufferFor(Target target, RowFormat format, long offset) {
+        TableBuffer b = open.get(target);
+        if (b != null && b.format() == format) {
+            return b;
+        }
+        if (b != null) {
+            sealEarly(target);
+        }
+        b = new TableBuffer(connector, target, partition, format, clock.getAsLong(), keepRecords);
+        Range r = remembered.get(target);
+        if (r != null && offset <= r.last() && !replayCut.contains(target)) {
+            b.replaying(r.first(), r.last());
+        }
+        open.put(target, b);
+        return b;
+    }
+
+    private void append(TableBuffer b, ColumnPlan plan, SinkRecord record, long offset) {
+        ByteChunks bytes = b.bytes();
+        b.beginRow();
+        try {
+            plan.encode(record.value(), bytes);
+        } catch (RuntimeException e) {
+            bytes.resetToMark();
+            throw e;
+        } catch (IOException e) {
+            bytes.resetToMark();
+            throw new DataException(e.getMessage(), e);
+        }
+        b.rowAdded(offset, record);
+        budget.grew(b);
+    }
+
+    /**
+     * Everything below {@code position} has been seen (delivered, or dropped before put() by a
+     * transform or the converter): replay buffers whose range ends before it are sealed, and the
+     * expected offset moves up to it. Unknown after open or a rewind, it stays unknown: only a record
+     * sets it then.
+     */
+    void positionReached(long position) {
+        if (next >= 0 && position > next) {
+            next = position;
+        }
+        for (Iterator<TableBuffer> it = open.values().iterator(); it.hasNext(); ) {
+            TableBuffer b = it.next();
+            if (b.isReplay() && b.rangeLast() < position) {
+                it.remove();
+                seal(b);
+            }
+        }
+    }
+
+    /**
+     * Seals the open buffer of {@code target} before its time (its row format changed). A replay
+     * buffer cut this way keeps its token; the rest of its range then goes into normal buffers with
+     * tokens of their own: were they to reuse the replay token, ClickHouse would drop them as a
+     * repeat. (If the first attempt before the restart had landed, that rest is written twice: a
+     * table whose schema changes inside a replayed range is the one case of at-least-once.)
+     */
+    private void sealEarly(Target target) {
+        TableBuffer b = open.get(target);
+        if (b != null && b.isReplay()) {
+            replayCut.add(target);
+        }
+        seal(target);
+    }
+
+    /** Seals the open buffer of {@code target}, if any. */
+    void seal(Target target) {
+        TableBuffer b = open.remove(target);
+        if (b != null) {
+            seal(b);
+        }
+    }
+
+    private void seal(TableBuffer b) {
+        if (b.isEmpty()) {
+            return;
+        }
+        b.seal();
+        sealed.addLast(b);
+    }
+
+    /** Seals the open buffers the policy says are due (adaptive, size, age). */
+    void sealDue(long nowMs) {
+        sealWhere(b -> policy.due(b, lastInsertMs(b.target()), nowMs));
+    }
+
+    /** Seals every open buffer but replay buffers, whose end is fixed (close: the next owner replays them). */
+    void sealAll() {
+        sealWhere(b -> true);
+    }
+
+    private void sealWhere(Predicate<TableBuffer> due) {
+        List<Target> targets = new ArrayList<>();
+        for (TableBuffer b : open.values()) {
+            if (!b.isReplay() && due.test(b)) {
+                targets.add(b.target());
+            }
+        }
+        targets.forEach(this::seal);
+    }
+
+    /** The earliest time an open buffer here becomes due by time, or Long.MAX_VALUE. */
+    long nextDueMs() {
+        long due = Long.MAX_VALUE;
+        for (TableBuffer b : open.values()) {
+            if (!b.isReplay()) {
+                due = Math.min(due, policy.dueAtMs(b, lastInsertMs(b.target())));
+            }
+        }
+        return due;
+    }
+
+    private long lastInsertMs(Target target) {
+        return lastInsertMs.getOrDefault(target, FlushPolicy.NEVER);
+    }
+
+    boolean hasSealed() {
+        return !sealed.isEmpty();
+    }
+
+    /** The oldest sealed buffer, or null. */
+    TableBuffer nextSealed() {
+        return sealed.peekFirst();
+    }
+
+    /**
+     * The oldest sealed buffer whose shard is not down, or null. Buffers of one target go in seal
+     * order; those of a shard that is down wait without holding back the other shards.
+     */
+    TableBuffer nextSealed(IntPredicate down) {
+        for (TableBuffer b : sealed) {
+            if (!down.test(b.shard())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** ClickHouse confirmed {@code b}, the oldest sealed buffer of its target. */
+    void inserted(TableBuffer b, long nowMs) {
+        boolean found = false;
+        for (Iterator<TableBuffer> it = sealed.iterator(); it.hasNext() && !found; ) {
+            TableBuffer s = it.next();
+            if (s == b) {
+                it.remove();
+                found = true;
+            } else if (s.target().equals(b.target())) {
+                throw new IllegalStateException("inserted out of order: " + b.token() + " before " + s.token());
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException("inserted a buffer that was not sealed: " + b.token());
+        }
+        remembered.put(b.target(), new Range(b.rangeFirst(), b.rangeLast()));
+        lastInsertMs.put(b.target(), nowMs);
+    }
+
+    /** The first offset not yet in ClickHouse, or null when nothing was seen since open. */
+    Long committable() {
+        long min = Long.MAX_VALUE;
+        for (TableBuffer b : sealed) {
+            min = Math.min(min, b.firstOffset());
+        }
+        for (TableBuffer b : open.values()) {
+            if (!b.isEmpty()) {
+                min = Math.min(min, b.firstOffset());
+            }
+        }
+        if (min != Long.MAX_VALUE) {
+            return min;
+        }
+        return next >= 0 ? next : null;
+    }
+
+    /** Whether {@code table} has a buffer here (open or sealed). */
+    boolean feeds(TableId table) {
+        if (open.containsKey(table)) {
+            return true;
+        }
+        for (TableBuffer b : sealed) {
+            if (b.table().equals(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every buffer, sealed ones first. */
+    Collection<TableBuffer> buffers() {
+        List<TableBuffer> all = new ArrayList<>(sealed);
+        all.addAll(open.values());
+        return all;
+    }
+
+    /**
+     * Forgets every buffer and the expected offset: the partition is sought back to
+     * {@link #committable()} and its records come again. Returns the dropped buffers.
+     */
+    Collection<TableBuffer> rewind() {
+        Collection<TableBuffer> dropped = buffers();
+        open.clear();
+        sealed.clear();
+        next = -1;
+        return dropped;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(partition + " next=" + next + " remembered=" + remembered);
+        for (TableBuffer buf : buffers()) {
+            b.append(" [").append(buf.target()).append(buf.isSealed() ? " sealed" : " open")
+                    .append(buf.isReplay() ? " replay " + buf.rangeFirst() + "-" + buf.rangeLast() : "")
+                    .append(" rows ").append(buf.firstOffset()).append("..").append(buf.lastOffset()).append(']');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,193 @@
+package io.streamingetl.clickhouse.flow;
+
+import io.streamingetl.clickhouse.cluster.ShardHealth;
+import io.streamingetl.clickhouse.config.BufferSettings;
+import io.streamingetl.clickhouse.config.ErrorSettings;
+import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A record's path through the sink, in the order Connect calls: each record of a batch is taken
+ * by its partition's {@link PartitionFlow} (skipped, or appended to its table's buffer), full or
+ * due buffers are sealed, and the {@link Inserter} inserts what is sealed; preCommit hands back
+ * only offsets whose rows are in ClickHouse. No call blocks on ClickHouse longer than
+ * {@code max.block.ms}: past it a RetriableException hands control back to Connect, which calls
+ * again with the same batch, and the flow carries on from where it stopped.
+ */
+public final class SinkFlow {
+    private static final Logger log = LoggerFactory.getLogger(SinkFlow.class);
+    /**
+     * At DEBUG, one line per put() and per insert with offsets and epoch-ms times: where a record
+     * waited (bench/soak.sh turns it on through the worker's /admin/loggers).
+     */
+    static final Logger TIMELINE = LoggerFactory.getLogger("io.streamingetl.clickhouse.timeline");
+
+    private final Partitions partitions;
+    private final Inserter inserter;
+    private final Upstream upstream;
+    private final ShardHealth health;
+    private final SinkMetrics metrics;
+    private final LongSupplier clock;
+    private final long maxBlockMs;
+
+    /**
+     * @param keepRecords buffers keep their records so a row ClickHouse refuses can go to the dead letter queue
+     */
+    public SinkFlow(String connector, Destination destination, Upstream upstream, BufferSettings buffering,
+                    ErrorSettings errors, ShardHealth health, SinkMetrics metrics, boolean keepRecords) {
+        this(connector, destination, upstream, buffering, errors, health, metrics, keepRecords, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds for the flush policy and shard backoffs (a test's own clock makes runs replayable) */
+    SinkFlow(String connector, Destination destination, Upstream upstream, BufferSettings buffering, ErrorSettings errors,
+             ShardHealth health, SinkMetrics metrics, boolean keepRecords, LongSupplier clock) {
+        BufferBudget budget = new BufferBudget(buffering.maxBytes());
+        this.partitions = new Partitions(connector, keepRecords, destination, upstream, FlushPolicy.of(buffering), budget,
+                clock);
+        this.inserter = new Inserter(destination, upstream, partitions, health, clock, errors.crashAfterInsert());
+        this.upstream = upstream;
+        this.health = health;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.maxBlockMs = errors.maxBlockMs();
+        metrics.bufferGauges(budget::bytes, budget::rows, buffering.maxBytes());
+    }
+
+    public void open(Collection<TopicPartition> assigned) {
+        partitions.open(assigned);
+    }
+
+    /** Takes a batch; throws RetriableException when ClickHouse holds it up (Connect delivers the batch again). */
+    public void put(Collection<SinkRecord> records) {
+        partitions.batchStarts();
+        if (!records.isEmpty()) {
+            metrics.received(records.size());
+            if (TIMELINE.isDebugEnabled()) {
+                logPut(records);
+            }
+        }
+        long deadline = deadline();
+        // What an earlier call sealed goes in first, with the same tokens.
+        inserter.insertSealed(deadline);
+        for (SinkRecord record : records) {
+            PartitionFlow flow = partitions.of(record);
+            if (flow == null) {
+                continue; // rewound during this batch: its records come again after the seek
+            }
+            take(flow, record);
+            boolean full = partitions.budget().full();
+            if (full) {
+                partitions.sealLargest();
+            }
+            if (flow.hasSealed() || full) {
+                inserter.insertSealed(deadline); // a full buffer goes in now: memory stays bounded within a batch
+                inserter.requireRoom();
+            }
+        }
+        partitions.sealDue(clock.getAsLong());
+        inserter.insertSealed(deadline);
+    }
+
+    private void take(PartitionFlow flow, SinkRecord record) {
+        try {
+            if (flow.take(record) == PartitionFlow.Taken.ALREADY_INSERTED) {
+                metrics.replaySkipped();
+            }
+        } catch (DataException e) {
+            upstream.bad(record, e);
+        }
+    }
+
+    /**
+     * Inserts what is due before Connect commits, and returns per partition the first offset whose
+     * row is not yet in ClickHouse.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        partitions.batchStarts();
+        long now = clock.getAsLong();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
+            PartitionFlow flow = partitions.get(e.getKey());
+            if (flow != null) {
+                // The consumer's position counts records that never reach put() (dropped by a
+                // transform, failed in the converter): a replay range they ended is complete.
+                flow.positionReached(e.getValue().offset());
+                flow.sealDue(now);
+            }
+        }
+        try {
+            inserter.insertSealed(deadline());
+        } catch (RetriableException e) {
+            log.warn("Insert before commit postponed: {}", e.getMessage());
+        }
+        return partitions.committable(currentOffsets);
+    }
+
+    /** Inserts what the closing partitions hold (replay buffers stay: the next owner replays them), then forgets them. */
+    public void close(Collection<TopicPartition> closing) {
+        long deadline = deadline();
+        for (TopicPartition tp : closing) {
+            PartitionFlow flow = partitions.get(tp);
+            if (flow == null) {
+                continue;
+            }
+            flow.sealAll();
+            try {
+                inserter.drain(flow, deadline);
+            } catch (RuntimeException e) {
+                log.warn("Could not insert {} on close; the next owner replays it: {}", tp, e.getMessage());
+            }
+            partitions.remove(tp);
+        }
+    }
+
+    public void stop() {
+        partitions.clear();
+    }
+
+    /**
+     * When Connect should call again though no record comes (it polls for up to
+     * offset.flush.interval.ms otherwise): the next open buffer falls due, or a shard that is down
+     * is tried again. Long.MAX_VALUE when nothing waits.
+     */
+    public long nextWakeUpMs() {
+        return Math.min(partitions.nextDueMs(), health.nextRetryMs());
+    }
+
+    /** For FlowModelTest's invariants: the partitions and their buffers. */
+    Partitions partitions() {
+        return partitions;
+    }
+
+    /** Heap the buffers allocated now. */
+    public long bufferedBytes() {
+        return partitions.budget().bytes();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
+    }
+
+    private static void logPut(Collection<SinkRecord> records) {
+        Map<String, long[]> ranges = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            long[] range = ranges.computeIfAbsent(r.topic() + "-" + r.kafkaPartition(),
+                    k -> new long[] {r.kafkaOffset(), r.kafkaOffset()});
+            range[0] = Math.min(range[0], r.kafkaOffset());
+            range[1] = Math.max(range[1], r.kafkaOffset());
+        }
+        long now = System.currentTimeMillis();
+        ranges.forEach((tp, range) -> TIMELINE.debug("put {} {}..{} at {}", tp, range[0], range[1], now));
+    }
+}

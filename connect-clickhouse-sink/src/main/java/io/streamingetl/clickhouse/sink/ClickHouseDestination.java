@@ -1,0 +1,112 @@
+package io.streamingetl.clickhouse.sink;
+
+import io.streamingetl.clickhouse.buffer.TableBuffer;
+import io.streamingetl.clickhouse.cluster.Shard;
+import io.streamingetl.clickhouse.cluster.ShardHealth;
+import io.streamingetl.clickhouse.cluster.Shards;
+import io.streamingetl.clickhouse.cluster.Target;
+import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
+import io.streamingetl.clickhouse.ddl.DdlBuilder;
+import io.streamingetl.clickhouse.ddl.TableManager;
+import io.streamingetl.clickhouse.flow.Destination;
+import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import io.streamingetl.clickhouse.route.RowRouter;
+import io.streamingetl.clickhouse.route.TableRouter;
+import io.streamingetl.clickhouse.schema.ColumnPlan;
+import io.streamingetl.clickhouse.schema.ColumnPlanner;
+import io.streamingetl.clickhouse.schema.TypeRegistry;
+import io.streamingetl.clickhouse.sql.TableId;
+import io.streamingetl.clickhouse.state.DedupCheck;
+import io.streamingetl.clickhouse.state.Range;
+import io.streamingetl.clickhouse.state.RangeKey;
+import io.streamingetl.clickhouse.state.RangeStore;
+import io.streamingetl.clickhouse.write.ClickHouseWriter;
+import io.streamingetl.clickhouse.write.ClickHouseWriter.RejectedRows;
+import io.streamingetl.clickhouse.write.InsertFailure;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The real {@link Destination}: the servers of the config, the router and planner that map records
+ * onto their tables (creating and evolving them), the range store of replay safety, and the writer.
+ * Built once per task; closing it closes the clients.
+ */
+final class ClickHouseDestination implements Destination, AutoCloseable {
+    private final Shards shards;
+    private final TableManager tables;
+    private final ColumnPlanner planner;
+    private final RowRouter router;
+    private final RangeStore ranges;
+    private final ClickHouseWriter writer;
+    private boolean rangeTableReady;
+
+    ClickHouseDestination(ClickHouseSinkConfig config, String connector, SinkMetrics metrics) {
+        shards = Shards.connect(config.cluster(), config.connection());
+        tables = new TableManager(shards, DdlBuilder.of(config.cluster()), config.cluster().shardingKey());
+        planner = new ColumnPlanner(tables, TypeRegistry.standard(), config.tables());
+        boolean replaySafe = config.replay().enabled();
+        ranges = replaySafe ? new RangeStore(shards, new TableId(config.connection().database(),
+                config.replay().stateTable()), connector) : null;
+        router = new RowRouter(new TableRouter(config.routing()), planner, replaySafe ? new DedupCheck(shards) : null,
+                shards.count());
+        // An attempt waits a little longer than the socket timeout, so a slow answer is the socket's to report.
+        writer = new ClickHouseWriter(shards, ranges, config.errors(), config.connection().socketTimeoutMs() + 10_000L,
+                metrics);
+    }
+
+    /** Which shards answer, as the inserts find out; named as log lines name them. */
+    ShardHealth health(long firstBackoffMs, long maxBackoffMs) {
+        return new ShardHealth(shards.all().stream().map(Shard::toString).toList(), firstBackoffMs, maxBackoffMs);
+    }
+
+    /** Where rows go, for the task's start line. */
+    String describe() {
+        return shards.sharded() ? shards.all().toString() : shards.get(0).endpoint();
+    }
+
+    @Override
+    public Target target(SinkRecord record) {
+        return router.target(record);
+    }
+
+    @Override
+    public ColumnPlan plan(SinkRecord record, Target target) {
+        return router.plan(record, target);
+    }
+
+    /** Creates the range table before the first read; lazy, so a down ClickHouse only pauses put(). */
+    @Override
+    public Map<RangeKey, Range> rememberedRanges(Collection<TopicPartition> partitions) {
+        if (ranges == null) {
+            return Map.of();
+        }
+        if (!rangeTableReady) {
+            ranges.ensureTable(tables, tables.ddl());
+            rangeTableReady = true;
+        }
+        return ranges.load(partitions);
+    }
+
+    @Override
+    public void insert(TableBuffer buffer, long deadlineNanos, RejectedRows rejected) throws InsertFailure {
+        writer.insert(buffer, deadlineNanos, rejected);
+    }
+
+    @Override
+    public boolean stillMatches(TableBuffer buffer) {
+        return planner.stillMatches(buffer.format(), buffer.shard());
+    }
+
+    @Override
+    public void tableChanged(TableId table) {
+        planner.invalidate(table);
+    }
+
+    @Override
+    public void close() {
+        shards.close();
+    }
+}

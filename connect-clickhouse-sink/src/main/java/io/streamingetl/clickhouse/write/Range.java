@@ -1,5 +1,0 @@
-package io.streamingetl.clickhouse.write;
-
-/** An inclusive offset range [first, last] inserted (or about to be) as one INSERT. */
-public record Range(long first, long last) {
-}
