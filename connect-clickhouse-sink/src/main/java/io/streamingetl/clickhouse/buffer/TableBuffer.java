@@ -44,6 +44,7 @@ public final class TableBuffer implements InsertBlock {
     private long accounted;
     private long sealedMs;
     private boolean replay;
+    private boolean attempted;
 
     public TableBuffer(String connector, Target target, TopicPartition partition, RowFormat format, long nowMs,
                        boolean keepRecords) {
@@ -106,6 +107,18 @@ public final class TableBuffer implements InsertBlock {
         }
         sealed = true;
         sealedMs = System.currentTimeMillis();
+    }
+
+    /**
+     * An insert of this buffer was started: its range was (or is about to be) remembered as the
+     * intent, and its rows may be in ClickHouse whatever the answer.
+     */
+    public void attempted() {
+        attempted = true;
+    }
+
+    public boolean wasAttempted() {
+        return attempted;
     }
 
     /** When it was sealed (epoch ms), for the timeline log. */

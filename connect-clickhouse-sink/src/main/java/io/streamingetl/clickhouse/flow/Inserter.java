@@ -110,6 +110,7 @@ final class Inserter {
                         ErrorClass.SCHEMA, -1, null);
             }
             long sentMs = System.currentTimeMillis();
+            buf.attempted();
             destination.insert(buf, deadline, upstream);
             if (SinkFlow.TIMELINE.isDebugEnabled()) {
                 SinkFlow.TIMELINE.debug("insert {} {}-{} {}..{} rows {} sealed {} sent {} done {} task buffers {} bytes",

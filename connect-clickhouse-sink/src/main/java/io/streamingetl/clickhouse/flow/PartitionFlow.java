@@ -80,6 +80,10 @@ final class PartitionFlow {
     /** When each target last received an insert from this partition: the adaptive flush spaces them. */
     private final Map<Target, Long> lastInsertMs = new HashMap<>();
     private boolean rangesLoaded;
+    /** Records of this partition went by, skipped after a rewind, in a batch Connect will count as delivered. */
+    private boolean positionStale;
+    /** A record of this partition was taken (not skipped for a rewind) in the batch in progress. */
+    private boolean tookInBatch;
 
     /** @param keepRecords buffers keep their records, so a row the server refuses can go to the DLQ */
     PartitionFlow(TopicPartition partition, String connector, boolean keepRecords, Destination destination,
@@ -112,6 +116,7 @@ final class PartitionFlow {
      * completes. A record that cannot be written is accounted and its DataException thrown.
      */
     Taken take(SinkRecord record) {
+        tookInBatch = true;
         long offset = record.kafkaOffset();
         if (next >= 0 && offset < next) {
             return Taken.REDELIVERED;
@@ -186,6 +191,29 @@ final class PartitionFlow {
         }
         b.rowAdded(offset, record);
         budget.grew(b);
+    }
+
+    /**
+     * A record of this rewound partition was skipped, in a batch Connect will count as delivered
+     * once put() returns: its position then runs past the offset the partition was sought back to
+     * (the consumer re-reads from there), so until a batch this partition took from completes,
+     * Connect's position says nothing about what was seen here.
+     */
+    void skippedAfterRewind() {
+        positionStale = true;
+    }
+
+    /** The batch in progress completed: if this partition took records in it, Connect's position for it is true again. */
+    void batchCompleted() {
+        if (tookInBatch) {
+            positionStale = false;
+            tookInBatch = false;
+        }
+    }
+
+    /** Whether the position Connect passes to preCommit tells what was seen here (see {@link #skippedAfterRewind}). */
+    boolean connectPositionKnown() {
+        return !positionStale;
     }
 
     /**
@@ -331,12 +359,9 @@ final class PartitionFlow {
         return next >= 0 ? next : null;
     }
 
-    /** Whether {@code table} has a buffer here (open or sealed). */
+    /** Whether a buffer here (open or sealed) holds rows for {@code table}, on any shard. */
     boolean feeds(TableId table) {
-        if (open.containsKey(table)) {
-            return true;
-        }
-        for (TableBuffer b : sealed) {
+        for (TableBuffer b : buffers()) {
             if (b.table().equals(table)) {
                 return true;
             }
@@ -353,13 +378,23 @@ final class PartitionFlow {
 
     /**
      * Forgets every buffer and the expected offset: the partition is sought back to
-     * {@link #committable()} and its records come again. Returns the dropped buffers.
+     * {@link #committable()} and its records come again. Returns the dropped buffers. A sealed
+     * buffer whose insert was attempted may be in ClickHouse already: its range becomes the
+     * remembered one, as after a restart, so the records that come again re-cut exactly that range
+     * under the same token (ClickHouse drops it if the attempt had landed).
      */
     Collection<TableBuffer> rewind() {
+        for (TableBuffer b : sealed) {
+            if (b.wasAttempted()) {
+                remembered.put(b.target(), new Range(b.rangeFirst(), b.rangeLast()));
+                replayCut.remove(b.target());
+            }
+        }
         Collection<TableBuffer> dropped = buffers();
         open.clear();
         sealed.clear();
         next = -1;
+        tookInBatch = false; // what it took in this batch comes again
         return dropped;
     }
 

@@ -37,7 +37,7 @@ final class Partitions {
     private final BufferBudget budget;
     private final LongSupplier clock;
     private final Map<TopicPartition, PartitionFlow> flows = new LinkedHashMap<>();
-    /** Partitions rewound during this put(): the rest of the batch comes again after the seek. */
+    /** Partitions rewound during this batch: the rest of it (and the batch again, after a RetriableException) comes again after the seek. */
     private final Set<TopicPartition> rewound = new HashSet<>();
     private TopicPartition lastPartition;
     private PartitionFlow lastFlow;
@@ -57,6 +57,7 @@ final class Partitions {
     void open(Collection<TopicPartition> assigned) {
         for (TopicPartition tp : assigned) {
             release(flows.put(tp, newFlow(tp)));
+            rewound.remove(tp); // Connect dropped its records from a batch it would deliver again
         }
         lastPartition = null;
         lastFlow = null;
@@ -66,11 +67,17 @@ final class Partitions {
         return new PartitionFlow(tp, connector, keepRecords, destination, policy, budget, clock);
     }
 
-    /** A new batch (put or preCommit): partitions rewound before take records again. */
+    /** A new batch: partitions rewound before take records again (they come from the offset sought to). */
     void batchStarts() {
         rewound.clear();
     }
 
+    /** put() returned: Connect now counts the batch as delivered. */
+    void batchCompleted() {
+        for (PartitionFlow f : flows.values()) {
+            f.batchCompleted();
+        }
+    }
 
     /**
      * The flow of the record's partition, its remembered ranges loaded (a partition put() sees
@@ -83,13 +90,14 @@ final class Partitions {
             lastPartition = tp;
             lastFlow = null;
         }
-        if (rewound.contains(tp)) {
-            return null;
-        }
         PartitionFlow flow = lastFlow;
         if (flow == null) {
             flow = flows.computeIfAbsent(tp, this::newFlow);
             lastFlow = flow;
+        }
+        if (rewound.contains(tp)) {
+            flow.skippedAfterRewind();
+            return null;
         }
         if (!flow.rangesLoaded()) {
             loadRanges();
@@ -205,6 +213,7 @@ final class Partitions {
     /** Forgets the partition and its buffers (closed). */
     void remove(TopicPartition tp) {
         release(flows.remove(tp));
+        rewound.remove(tp);
         lastPartition = null;
         lastFlow = null;
     }

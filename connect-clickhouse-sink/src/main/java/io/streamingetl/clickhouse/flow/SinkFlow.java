@@ -41,6 +41,8 @@ public final class SinkFlow {
     private final SinkMetrics metrics;
     private final LongSupplier clock;
     private final long maxBlockMs;
+    /** False while a put() is in progress or ended in a RetriableException: the next put() is then the same batch. */
+    private boolean lastPutCompleted = true;
 
     /**
      * @param keepRecords buffers keep their records so a row ClickHouse refuses can go to the dead letter queue
@@ -71,7 +73,13 @@ public final class SinkFlow {
 
     /** Takes a batch; throws RetriableException when ClickHouse holds it up (Connect delivers the batch again). */
     public void put(Collection<SinkRecord> records) {
-        partitions.batchStarts();
+        if (lastPutCompleted) {
+            // A new batch. One that comes again after a RetriableException still holds the records
+            // of partitions rewound during it, past the offsets they were sought back to: those
+            // partitions must skip it, or the records the seek brings back would look redelivered.
+            partitions.batchStarts();
+        }
+        lastPutCompleted = false;
         if (!records.isEmpty()) {
             metrics.received(records.size());
             if (TIMELINE.isDebugEnabled()) {
@@ -98,6 +106,8 @@ public final class SinkFlow {
         }
         partitions.sealDue(clock.getAsLong());
         inserter.insertSealed(deadline);
+        partitions.batchCompleted();
+        lastPutCompleted = true;
     }
 
     private void take(PartitionFlow flow, SinkRecord record) {
@@ -115,14 +125,15 @@ public final class SinkFlow {
      * row is not yet in ClickHouse.
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        partitions.batchStarts();
         long now = clock.getAsLong();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
             PartitionFlow flow = partitions.get(e.getKey());
             if (flow != null) {
                 // The consumer's position counts records that never reach put() (dropped by a
                 // transform, failed in the converter): a replay range they ended is complete.
-                flow.positionReached(e.getValue().offset());
+                if (flow.connectPositionKnown()) {
+                    flow.positionReached(e.getValue().offset());
+                }
                 flow.sealDue(now);
             }
         }
