@@ -128,6 +128,7 @@ class FlowModelTest {
                 committed.put(tp, 0L);
             }
             clickHouse.trace = this::trace;
+            clickHouse.random = random;
             startTask();
         }
 
@@ -163,7 +164,7 @@ class FlowModelTest {
         void play(int steps) {
             for (int step = 0; step < steps; step++) {
                 nowMs += random.nextInt(40);
-                clickHouse.fault = random.nextInt(12) == 0 ? Fault.values()[1 + random.nextInt(2)] : Fault.NONE;
+                clickHouse.faults = random.nextInt(4) == 0; // a step in which inserts may fail
                 int action = random.nextInt(100);
                 if (action < 60) {
                     deliver();
@@ -190,7 +191,7 @@ class FlowModelTest {
         /** Faults off: deliver and commit until everything is committed. */
         void drain() {
             events.put("committed before the drain", committed.values().stream().mapToLong(Long::longValue).sum());
-            clickHouse.fault = Fault.NONE;
+            clickHouse.faults = false;
             for (int round = 0; round < 100_000 && !allCommitted(); round++) {
                 nowMs += 50;
                 deliver();
@@ -488,7 +489,9 @@ class FlowModelTest {
         final Map<TableId, Integer> schemaErrorAt = new HashMap<>();
         /** Tables altered since their last successful insert: one ALTER at a time per table. */
         final Set<TableId> altered = new HashSet<>();
-        Fault fault = Fault.NONE;
+        /** Whether inserts fail now, each at random: a fault in the middle of a put, after others went in. */
+        boolean faults;
+        Random random;
         java.util.function.Consumer<String> trace = line -> { };
         int schemaErrors;
         int landedWithoutAnswer;
@@ -543,6 +546,7 @@ class FlowModelTest {
 
         @Override
         public void insert(TableBuffer buffer, long deadlineNanos, RejectedRows rejected) throws InsertFailure {
+            Fault fault = faults && random.nextInt(3) == 0 ? Fault.values()[1 + random.nextInt(2)] : Fault.NONE;
             trace.accept("  insert " + buffer.table() + " " + buffer.partition() + " rows " + buffer.firstOffset() + ".."
                     + buffer.lastOffset() + " token " + buffer.rangeFirst() + "-" + buffer.rangeLast()
                     + (buffer.isReplay() ? " (replay)" : "") + " " + fault);
