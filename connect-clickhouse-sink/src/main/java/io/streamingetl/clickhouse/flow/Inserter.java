@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Inserts the buffers the partitions sealed, oldest first per target, and decides what a failure
@@ -27,22 +26,16 @@ final class Inserter {
     private static final Logger log = LoggerFactory.getLogger(Inserter.class);
     private static final int SCHEMA_RETRIES = 2;
 
-    private final Destination destination;
-    private final Upstream upstream;
+    private final FlowContext context;
     private final Partitions partitions;
     private final ShardHealth health;
-    private final LongSupplier clock;
     private final Map<TableId, Integer> schemaRetries = new HashMap<>();
     private CrashMode crash;
 
-    /** @param clock epoch milliseconds: when buffers went in, when a shard is tried again */
-    Inserter(Destination destination, Upstream upstream, Partitions partitions, ShardHealth health, LongSupplier clock,
-             CrashMode crash) {
-        this.destination = destination;
-        this.upstream = upstream;
+    Inserter(FlowContext context, Partitions partitions, ShardHealth health, CrashMode crash) {
+        this.context = context;
         this.partitions = partitions;
         this.health = health;
-        this.clock = clock;
         this.crash = crash;
     }
 
@@ -54,7 +47,7 @@ final class Inserter {
      */
     void insertSealed(long deadline) {
         boolean[] down = new boolean[health.count()];
-        long now = clock.getAsLong();
+        long now = context.nowMs();
         int downCount = 0;
         for (int s = 0; s < down.length; s++) {
             down[s] = health.isDown(s, now);
@@ -72,7 +65,7 @@ final class Inserter {
                     if (down.length == 1 || System.nanoTime() - deadline >= 0) {
                         throw e;
                     }
-                    health.markDown(b.shard(), clock.getAsLong());
+                    health.markDown(b.shard(), context.nowMs());
                     down[b.shard()] = true;
                     downCount++;
                     failure = e;
@@ -81,15 +74,15 @@ final class Inserter {
                 }
             }
         }
-        if (failure != null && (downCount == down.length || partitions.budget().full())) {
+        if (failure != null && (downCount == down.length || context.budget().full())) {
             throw failure;
         }
     }
 
     /** A shard that is down keeps its buffers: when they fill the budget, the task takes no more records. */
     void requireRoom() {
-        if (partitions.budget().full() && health.anyDown(clock.getAsLong())) {
-            throw new RetriableException("the task's buffers are full (" + partitions.budget().bytes()
+        if (context.budget().full() && health.anyDown(context.nowMs())) {
+            throw new RetriableException("the task's buffers are full (" + context.budget().bytes()
                     + " bytes allocated) with rows for a shard that is down; taking no more records until it answers");
         }
     }
@@ -105,18 +98,18 @@ final class Inserter {
     /** Returns false when the partition was rewound instead. */
     private boolean insert(PartitionFlow flow, TableBuffer buf, long deadline) {
         try {
-            if (!buf.format().typesCheckedByServer() && !destination.stillMatches(buf)) {
+            if (!buf.format().typesCheckedByServer() && !context.destination().stillMatches(buf)) {
                 throw new InsertFailure("the columns of " + buf.table() + " changed since its rows were encoded",
                         ErrorClass.SCHEMA, -1, null);
             }
             long sentMs = System.currentTimeMillis();
             buf.attempted();
-            destination.insert(buf, deadline, upstream);
+            context.destination().insert(buf, deadline, context.upstream());
             if (SinkFlow.TIMELINE.isDebugEnabled()) {
                 SinkFlow.TIMELINE.debug("insert {} {}-{} {}..{} rows {} sealed {} sent {} done {} task buffers {} bytes",
                         buf.table(), buf.partition().topic(), buf.partition().partition(), buf.firstOffset(),
                         buf.lastOffset(), buf.rows(), buf.sealedMs(), sentMs, System.currentTimeMillis(),
-                        partitions.budget().bytes());
+                        context.budget().bytes());
             }
         } catch (InsertFailure f) {
             if (f.errorClass() == ErrorClass.TRANSIENT) {
@@ -126,15 +119,15 @@ final class Inserter {
             if (f.errorClass() == ErrorClass.SCHEMA
                     && schemaRetries.merge(buf.table(), 1, Integer::sum) <= SCHEMA_RETRIES) {
                 log.warn("{}; re-reading {} and re-delivering its partitions", f.getMessage(), buf.table());
-                destination.tableChanged(buf.table());
+                context.destination().tableChanged(buf.table());
                 partitions.rewind(buf.table());
                 return false;
             }
             throw new ConnectException(f.getMessage(), f);
         }
-        flow.inserted(buf, clock.getAsLong());
+        flow.inserted(buf, context.nowMs());
         health.markUp(buf.shard());
-        partitions.budget().released(buf);
+        context.budget().released(buf);
         schemaRetries.remove(buf.table());
         if (crash != CrashMode.NONE) {
             crashAfterInsert(buf);

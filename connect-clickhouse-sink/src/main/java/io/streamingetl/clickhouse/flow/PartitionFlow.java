@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -63,12 +62,7 @@ final class PartitionFlow {
     enum Taken { REDELIVERED, TOMBSTONE, ALREADY_INSERTED, APPENDED }
 
     private final TopicPartition partition;
-    private final String connector;
-    private final boolean keepRecords;
-    private final Destination destination;
-    private final FlushPolicy policy;
-    private final BufferBudget budget;
-    private final LongSupplier clock;
+    private final FlowContext context;
 
     private long next = -1;
     private final Map<Target, TableBuffer> open = new LinkedHashMap<>();
@@ -85,16 +79,9 @@ final class PartitionFlow {
     /** A record of this partition was taken (not skipped for a rewind) in the batch in progress. */
     private boolean tookInBatch;
 
-    /** @param keepRecords buffers keep their records, so a row the server refuses can go to the DLQ */
-    PartitionFlow(TopicPartition partition, String connector, boolean keepRecords, Destination destination,
-                  FlushPolicy policy, BufferBudget budget, LongSupplier clock) {
+    PartitionFlow(TopicPartition partition, FlowContext context) {
         this.partition = partition;
-        this.connector = connector;
-        this.keepRecords = keepRecords;
-        this.destination = destination;
-        this.policy = policy;
-        this.budget = budget;
-        this.clock = clock;
+        this.context = context;
     }
 
     TopicPartition partition() {
@@ -128,12 +115,12 @@ final class PartitionFlow {
         }
         TableBuffer buffer;
         try {
-            Target target = destination.target(record);
+            Target target = context.destination().target(record);
             if (insertedBefore(target, offset)) {
                 next = offset + 1;
                 return Taken.ALREADY_INSERTED;
             }
-            ColumnPlan plan = destination.plan(record, target);
+            ColumnPlan plan = context.destination().plan(record, target);
             buffer = bufferFor(target, plan.format(), offset);
             append(buffer, plan, record, offset);
         } catch (DataException e) {
@@ -143,7 +130,7 @@ final class PartitionFlow {
         next = offset + 1;
         // A replay buffer ends where its remembered range ends, never at the row limit: cut short, its
         // rest would come again under the same token and be dropped as a repeat.
-        if (buffer.isReplay() ? offset >= buffer.rangeLast() : policy.full(buffer)) {
+        if (buffer.isReplay() ? offset >= buffer.rangeLast() : context.policy().full(buffer)) {
             seal(buffer.target());
         }
         return Taken.APPENDED;
@@ -168,7 +155,7 @@ final class PartitionFlow {
         if (b != null) {
             sealEarly(target);
         }
-        b = new TableBuffer(connector, target, partition, format, clock.getAsLong(), keepRecords);
+        b = new TableBuffer(context.connector(), target, partition, format, context.nowMs(), context.keepRecords());
         Range r = remembered.get(target);
         if (r != null && offset <= r.last() && !replayCut.contains(target)) {
             b.replaying(r.first(), r.last());
@@ -190,7 +177,7 @@ final class PartitionFlow {
             throw new DataException(e.getMessage(), e);
         }
         b.rowAdded(offset, record);
-        budget.grew(b);
+        context.budget().grew(b);
     }
 
     /**
@@ -268,7 +255,7 @@ final class PartitionFlow {
 
     /** Seals the open buffers the policy says are due (adaptive, size, age). */
     void sealDue(long nowMs) {
-        sealWhere(b -> policy.due(b, lastInsertMs(b.target()), nowMs));
+        sealWhere(b -> context.policy().due(b, lastInsertMs(b.target()), nowMs));
     }
 
     /** Seals every open buffer but replay buffers, whose end is fixed (close: the next owner replays them). */
@@ -291,7 +278,7 @@ final class PartitionFlow {
         long due = Long.MAX_VALUE;
         for (TableBuffer b : open.values()) {
             if (!b.isReplay()) {
-                due = Math.min(due, policy.dueAtMs(b, lastInsertMs(b.target())));
+                due = Math.min(due, context.policy().dueAtMs(b, lastInsertMs(b.target())));
             }
         }
         return due;

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
  * The partitions a task owns, each a {@link PartitionFlow}, and what they share: one byte budget
@@ -29,28 +28,17 @@ import java.util.function.LongSupplier;
 final class Partitions {
     private static final Logger log = LoggerFactory.getLogger(Partitions.class);
 
-    private final String connector;
-    private final boolean keepRecords;
-    private final Destination destination;
-    private final Upstream upstream;
-    private final FlushPolicy policy;
+    private final FlowContext context;
     private final BufferBudget budget;
-    private final LongSupplier clock;
     private final Map<TopicPartition, PartitionFlow> flows = new LinkedHashMap<>();
     /** Partitions rewound during this batch: the rest of it (and the batch again, after a RetriableException) comes again after the seek. */
     private final Set<TopicPartition> rewound = new HashSet<>();
     private TopicPartition lastPartition;
     private PartitionFlow lastFlow;
 
-    Partitions(String connector, boolean keepRecords, Destination destination, Upstream upstream, FlushPolicy policy,
-               BufferBudget budget, LongSupplier clock) {
-        this.connector = connector;
-        this.keepRecords = keepRecords;
-        this.destination = destination;
-        this.upstream = upstream;
-        this.policy = policy;
-        this.budget = budget;
-        this.clock = clock;
+    Partitions(FlowContext context) {
+        this.context = context;
+        this.budget = context.budget();
     }
 
     /** Fresh flows for {@code assigned}; a flow they replace gives its buffers back to the budget. */
@@ -64,7 +52,7 @@ final class Partitions {
     }
 
     private PartitionFlow newFlow(TopicPartition tp) {
-        return new PartitionFlow(tp, connector, keepRecords, destination, policy, budget, clock);
+        return new PartitionFlow(tp, context);
     }
 
     /** A new batch: partitions rewound before take records again (they come from the offset sought to). */
@@ -113,7 +101,7 @@ final class Partitions {
                 pending.add(f);
             }
         }
-        Map<RangeKey, Range> loaded = destination.rememberedRanges(pending.stream().map(PartitionFlow::partition).toList());
+        Map<RangeKey, Range> loaded = context.destination().rememberedRanges(pending.stream().map(PartitionFlow::partition).toList());
         for (PartitionFlow f : pending) {
             Map<Target, Range> mine = new HashMap<>();
             loaded.forEach((k, r) -> {
@@ -187,7 +175,7 @@ final class Partitions {
             Long committable = f.committable();
             budget.released(f.rewind());
             if (committable != null) {
-                upstream.seek(f.partition(), committable);
+                context.upstream().seek(f.partition(), committable);
             }
             rewound.add(f.partition());
         }

@@ -56,9 +56,10 @@ public final class SinkFlow {
     SinkFlow(String connector, Destination destination, Upstream upstream, BufferSettings buffering, ErrorSettings errors,
              ShardHealth health, SinkMetrics metrics, boolean keepRecords, LongSupplier clock) {
         BufferBudget budget = new BufferBudget(buffering.maxBytes());
-        this.partitions = new Partitions(connector, keepRecords, destination, upstream, FlushPolicy.of(buffering), budget,
-                clock);
-        this.inserter = new Inserter(destination, upstream, partitions, health, clock, errors.crashAfterInsert());
+        FlowContext context = new FlowContext(connector, keepRecords, destination, upstream, FlushPolicy.of(buffering),
+                budget, clock);
+        this.partitions = new Partitions(context);
+        this.inserter = new Inserter(context, partitions, health, errors.crashAfterInsert());
         this.upstream = upstream;
         this.health = health;
         this.metrics = metrics;
