@@ -71,21 +71,15 @@ class AvroPipelineTest {
         for (String mode : List.of("json", "avro")) {
             clickHouse.query("CREATE DATABASE " + mode + "_db");
             Map<String, String> converters = mode.equals("avro") ? registry.avroConverterConfig() : Map.of();
-            ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
+            // Two connectors on one database: each its own server id, topic prefix and schema history.
+            ConnectorConfig source = stack.sourceConfig("fixtures_db", mode, mode.equals("avro") ? 184101 : 184102)
                     .named(mode + "-source")
-                    .with("database.port", String.valueOf(stack.mariaDb().port()))
-                    .with("database.server.id", mode.equals("avro") ? "184101" : "184102")
-                    .with("topic.prefix", mode)
-                    .with("database.include.list", "fixtures_db")
                     .with("table.include.list", "fixtures_db.all_types,fixtures_db.person,fixtures_db.address,"
                             + "fixtures_db.geo")
-                    .with("schema.history.internal.kafka.topic", "schema-changes." + mode)
-                    .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-            ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json")
+                    .with("schema.history.internal.kafka.topic", "schema-changes." + mode);
+            ConnectorConfig sink = stack.sinkConfig(mode + "_db")
                     .named(mode + "-sink")
                     .with("topics.regex", mode + "\\.fixtures_db\\.(all_types|person|address|geo)")
-                    .with("clickhouse.url", clickHouse.httpUrl())
-                    .with("clickhouse.database", mode + "_db")
                     .with("database.name.template", "")
                     .with("errors.deadletterqueue.topic.name", "dlq." + mode);
             for (Map.Entry<String, String> e : converters.entrySet()) {

@@ -115,11 +115,9 @@ class BadInputTest {
             admin.createTopics(List.of(new NewTopic("bad_huge", 1, (short) 1)
                     .configs(Map.of("max.message.bytes", String.valueOf(16 << 20))))).all().get();
         }
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named(SINK)
+        ConnectorConfig sink = stack.sinkConfig(DB).named(SINK)
                 // Columns keep their types, so a wider value is refused rather than widening the column.
                 .with("schema.evolution", "add_columns")
-                .with("clickhouse.url", ch.httpUrl())
-                .with("clickhouse.database", DB)
                 .with("topics.regex", "bad_.*|dbserver\\.fixtures_db\\..*")
                 .with("errors.tolerance", "all")
                 .with("errors.deadletterqueue.topic.name", DLQ)
@@ -289,9 +287,7 @@ class BadInputTest {
     void withToleranceNoneTheTaskFailsNamingTheRecordAndSkippingItLosesNothingElse() throws Exception {
         String topic = "strict_overflow";
         String name = "strict-sink";
-        ConnectorConfig strict = ConnectorConfig.load("sink/clickhouse-sink.json").named(name)
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", DB)
+        ConnectorConfig strict = stack.sinkConfig(DB).named(name)
                 .with("topics", topic)
                 .with("schema.evolution", "add_columns") // keep UInt8, so that 300 is refused
                 .with("errors.tolerance", "none");

@@ -70,13 +70,9 @@ class EnrichmentJoinEndToEndTest {
         long t0 = System.nanoTime();
         SourceDatabase.create(stack.mariaDb());
         stack.clickHouse().query("CREATE DATABASE IF NOT EXISTS " + DB);
-        String clickHouseUrl = stack.clickHouse().httpUrl();
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").with("clickhouse.url", clickHouseUrl);
-        ConnectorConfig enrichedSink = ConnectorConfig.load("sink/clickhouse-sink-enriched.json")
-                .with("clickhouse.url", clickHouseUrl);
+        ConnectorConfig source = stack.sourceConfig(DB);
+        ConnectorConfig sink = stack.sinkConfig(DB);
+        ConnectorConfig enrichedSink = stack.enrichedSinkConfig();
         for (ConnectorConfig c : List.of(source, sink, enrichedSink)) {
             stack.connect().rest().putConnector(c.name(), c.config());
         }

@@ -42,16 +42,9 @@ class SourceTypeChangeTest {
                 "INSERT INTO tc_db.t VALUES (1, -2147483648, 'short', 12345678.91, 4294967295, 0.5, 1, 10, 100, 'm', 'b,a'),"
                         + " (2, 2147483647, '', NULL, NULL, NULL, 2, 20, NULL, NULL, '')");
         stack.mariaDb().createCdcUser("debezium", "dbz");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("tc-source")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.include.list", "tc_db")
-                .without("signal.data.collection")
-                .with("schema.history.internal.kafka.topic", "schema-changes.tc_db")
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("tc-sink")
-                .with("topics.regex", "dbserver\\.tc_db\\..+")
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", "tc_db")
+        ConnectorConfig source = stack.sourceConfig("tc_db").named("tc-source")
+                .without("signal.data.collection");
+        ConnectorConfig sink = stack.sinkConfig("tc_db").named("tc-sink")
                 .with("table.enum.type", "Enum")
                 .with("errors.deadletterqueue.topic.name", "dlq.tc");
         stack.clickHouse().query("CREATE DATABASE tc_db"); // the sink checks its default database at validation
