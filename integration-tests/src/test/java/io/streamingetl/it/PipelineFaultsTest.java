@@ -2,6 +2,7 @@ package io.streamingetl.it;
 
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectWorker;
@@ -176,12 +177,10 @@ class PipelineFaultsTest {
         String expected = source[0] + "\t" + source[1] + "\n";
         String[] found = {""};
         try {
-            Wait.until(table + " FINAL = source " + expected.strip(), Duration.ofMinutes(3), () -> {
-                found[0] = exists(table)
-                        ? stack.clickHouse().query("SELECT count(), sum(n) FROM " + table + " FINAL WHERE _deleted = 0")
-                        : "";
-                return found[0].equals(expected);
-            });
+            AwaitEqual.until(table + " FINAL = source " + expected.strip(), Duration.ofMinutes(3), () -> expected,
+                    () -> found[0] = exists(table)
+                            ? stack.clickHouse().query("SELECT count(), sum(n) FROM " + table + " FINAL WHERE _deleted = 0")
+                            : "");
             Wait.until("events_" + fault + " complete", Duration.ofMinutes(3), () -> exists("faults_db.events_" + fault)
                     && Long.parseLong(stack.clickHouse().query("SELECT uniqExact(id) FROM faults_db.events_" + fault).strip()) >= ROWS);
         } finally {

@@ -1,6 +1,6 @@
 package io.streamingetl.it;
 
-import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -102,21 +102,9 @@ class SourceTypeChangeTest {
 
     /** ClickHouse FINAL equals MariaDB for the compared columns, rendered the same way. */
     private static void awaitEqual(String when) {
-        String[] last = new String[2];
-        try {
-            Wait.until("ClickHouse = MariaDB after " + when, Duration.ofSeconds(90), () -> {
-                last[0] = mariaDb();
-                try {
-                    last[1] = stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e, arrayStringConcat(st, ',') FROM tc_db.t FINAL"
-                            + " WHERE _deleted = 0 ORDER BY id FORMAT TSVRaw");
-                } catch (IllegalStateException notYet) {
-                    return false;
-                }
-                return last[0].equals(last[1]);
-            });
-        } catch (IllegalStateException e) {
-            throw new AssertionError(e.getMessage() + "\nMariaDB:\n" + last[0] + "ClickHouse:\n" + last[1], e);
-        }
+        AwaitEqual.until("ClickHouse = MariaDB after " + when, Duration.ofSeconds(90), SourceTypeChangeTest::mariaDb,
+                () -> stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e, arrayStringConcat(st, ',') FROM tc_db.t FINAL"
+                        + " WHERE _deleted = 0 ORDER BY id FORMAT TSVRaw"));
     }
 
     private static String mariaDb() {

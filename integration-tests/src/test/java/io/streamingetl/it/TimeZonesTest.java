@@ -1,7 +1,7 @@
 package io.streamingetl.it;
 
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -87,13 +87,8 @@ class TimeZonesTest {
     }
 
     private static void awaitRows(int rows) {
-        Wait.until(rows + " rows in ClickHouse", Duration.ofSeconds(90), () -> {
-            try {
-                return Integer.parseInt(clickHouse.query("SELECT count() FROM tz_db.t FINAL").strip()) == rows;
-            } catch (IllegalStateException noTableYet) {
-                return false;
-            }
-        });
+        AwaitEqual.until(rows + " rows in ClickHouse", Duration.ofSeconds(90), () -> rows,
+                () -> Integer.parseInt(clickHouse.query("SELECT count() FROM tz_db.t FINAL").strip()));
     }
 
     private static void sql(String... statements) throws SQLException {
