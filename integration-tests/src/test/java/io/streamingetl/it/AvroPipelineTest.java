@@ -1,8 +1,8 @@
 package io.streamingetl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -71,21 +71,15 @@ class AvroPipelineTest {
         for (String mode : List.of("json", "avro")) {
             clickHouse.query("CREATE DATABASE " + mode + "_db");
             Map<String, String> converters = mode.equals("avro") ? registry.avroConverterConfig() : Map.of();
-            ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
+            // Two connectors on one database: each its own server id, topic prefix and schema history.
+            ConnectorConfig source = stack.sourceConfig("fixtures_db", mode, mode.equals("avro") ? 184101 : 184102)
                     .named(mode + "-source")
-                    .with("database.port", String.valueOf(stack.mariaDb().port()))
-                    .with("database.server.id", mode.equals("avro") ? "184101" : "184102")
-                    .with("topic.prefix", mode)
-                    .with("database.include.list", "fixtures_db")
                     .with("table.include.list", "fixtures_db.all_types,fixtures_db.person,fixtures_db.address,"
                             + "fixtures_db.geo")
-                    .with("schema.history.internal.kafka.topic", "schema-changes." + mode)
-                    .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-            ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json")
+                    .with("schema.history.internal.kafka.topic", "schema-changes." + mode);
+            ConnectorConfig sink = stack.sinkConfig(mode + "_db")
                     .named(mode + "-sink")
                     .with("topics.regex", mode + "\\.fixtures_db\\.(all_types|person|address|geo)")
-                    .with("clickhouse.url", clickHouse.httpUrl())
-                    .with("clickhouse.database", mode + "_db")
                     .with("database.name.template", "")
                     .with("errors.deadletterqueue.topic.name", "dlq." + mode);
             for (Map.Entry<String, String> e : converters.entrySet()) {
@@ -246,33 +240,48 @@ class AvroPipelineTest {
 
     /**
      * Waits until both databases hold the given last rows ("table condition") and agree on every
-     * row version of every table.
+     * row version of every table: expected is every last row present and the JSON run's row
+     * versions, actual what the databases hold and the Avro run's row versions.
      */
     private static void awaitSameState(String what, String... lastRows) {
         ClickHouseServer clickHouse = stack.clickHouse();
-        Wait.until(what + " in both databases", Duration.ofSeconds(120), () -> {
-            for (String db : List.of("json_db", "avro_db")) {
-                for (String lastRow : lastRows) {
-                    String table = lastRow.substring(0, lastRow.indexOf(' '));
-                    try {
-                        if (historyCount(clickHouse, db, table) == 0 || !"1".equals(clickHouse.query(
-                                "SELECT count() > 0 FROM " + db + ".`" + table + "` WHERE " + lastRow.substring(
-                                        lastRow.indexOf(' ') + 1)).strip())) {
-                            return false;
-                        }
-                    } catch (IllegalStateException columnNotAddedYet) {
-                        return false;
-                    }
-                }
+        AwaitEqual.of(what + " in both databases", Duration.ofSeconds(120),
+                        () -> state(clickHouse, lastRows, false, "json_db"),
+                        () -> state(clickHouse, lastRows, true, "avro_db"))
+                .diagnostics(() -> "connectors: " + stack.connect().rest().get("/connectors?expand=status").body()
+                        + "\n" + diagnostics(clickHouse))
+                .await();
+    }
+
+    /**
+     * Per database, whether it holds each last row (queried when {@code probe}, else "present");
+     * then every table's row versions in {@code historyDb}.
+     */
+    private static Map<String, String> state(ClickHouseServer clickHouse, String[] lastRows, boolean probe,
+                                             String historyDb) {
+        Map<String, String> state = new LinkedHashMap<>();
+        for (String db : List.of("json_db", "avro_db")) {
+            for (String lastRow : lastRows) {
+                state.put(db + " holds " + lastRow, probe ? lastRowState(clickHouse, db, lastRow) : "present");
             }
-            for (String table : TABLES) {
-                if (!history(clickHouse, "json_db", table).equals(history(clickHouse, "avro_db", table))) {
-                    return false;
-                }
+        }
+        for (String table : TABLES) {
+            state.put(table + " row versions", history(clickHouse, historyDb, table));
+        }
+        return state;
+    }
+
+    private static String lastRowState(ClickHouseServer clickHouse, String db, String lastRow) {
+        String table = lastRow.substring(0, lastRow.indexOf(' '));
+        try {
+            if (historyCount(clickHouse, db, table) == 0) {
+                return "no rows yet";
             }
-            return true;
-        }, () -> "\nconnectors: " + stack.connect().rest().get("/connectors?expand=status").body()
-                + "\n" + diagnostics(clickHouse));
+            return "1".equals(clickHouse.query("SELECT count() > 0 FROM " + db + ".`" + table + "` WHERE "
+                    + lastRow.substring(lastRow.indexOf(' ') + 1)).strip()) ? "present" : "absent";
+        } catch (IllegalStateException columnNotAddedYet) {
+            return "not yet: " + String.valueOf(columnNotAddedYet.getMessage()).lines().findFirst().orElse("");
+        }
     }
 
     /** Offsets of the records each sink sent to its dead-letter topic, per source topic. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -44,6 +45,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,11 +117,9 @@ class BadInputTest {
             admin.createTopics(List.of(new NewTopic("bad_huge", 1, (short) 1)
                     .configs(Map.of("max.message.bytes", String.valueOf(16 << 20))))).all().get();
         }
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named(SINK)
+        ConnectorConfig sink = stack.sinkConfig(DB).named(SINK)
                 // Columns keep their types, so a wider value is refused rather than widening the column.
                 .with("schema.evolution", "add_columns")
-                .with("clickhouse.url", ch.httpUrl())
-                .with("clickhouse.database", DB)
                 .with("topics.regex", "bad_.*|dbserver\\.fixtures_db\\..*")
                 .with("errors.tolerance", "all")
                 .with("errors.deadletterqueue.topic.name", DLQ)
@@ -213,14 +213,14 @@ class BadInputTest {
         int expectedDlq = kinds.stream().mapToInt(k -> k.dlqOffsets().size()).sum();
         Map<String, String> found = new HashMap<>();
         try (TopicReader reader = new TopicReader(stack.kafka().bootstrapServers(), DLQ)) {
-            Wait.until("every kind's good rows in ClickHouse", Duration.ofSeconds(90), () -> {
-                boolean all = true;
+            Map<String, String> expected = new TreeMap<>();
+            kinds.forEach(k -> expected.put(k.name(), k.expectedIds().toString().replace(" ", "")));
+            AwaitEqual.until("every kind's good rows in ClickHouse", Duration.ofSeconds(90), () -> expected, () -> {
                 for (Kind k : kinds) {
                     found.put(k.name(), ids(k));
-                    all &= found.get(k.name()).equals(k.expectedIds().toString().replace(" ", ""));
                 }
-                return all;
-            }, () -> " found " + found);
+                return new TreeMap<>(found);
+            });
             dlq = reader.readAtLeast(expectedDlq, Duration.ofSeconds(60));
         } finally {
             report(found);
@@ -289,9 +289,7 @@ class BadInputTest {
     void withToleranceNoneTheTaskFailsNamingTheRecordAndSkippingItLosesNothingElse() throws Exception {
         String topic = "strict_overflow";
         String name = "strict-sink";
-        ConnectorConfig strict = ConnectorConfig.load("sink/clickhouse-sink.json").named(name)
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", DB)
+        ConnectorConfig strict = stack.sinkConfig(DB).named(name)
                 .with("topics", topic)
                 .with("schema.evolution", "add_columns") // keep UInt8, so that 300 is refused
                 .with("errors.tolerance", "none");
@@ -304,8 +302,7 @@ class BadInputTest {
         for (long id = 1; id <= 3; id++) {
             send(topic, KEY, key(id), s, value(s, id, 10 + (int) id));
         }
-        Wait.until("first three rows", Duration.ofSeconds(60),
-                () -> "[1,2,3]".equals(ids(topic)));
+        AwaitEqual.until("first three rows", Duration.ofSeconds(60), () -> "[1,2,3]", () -> ids(topic));
         long bad = send(topic, KEY, key(4), s, value(s, 4, 300));
         for (long id = 5; id <= 7; id++) {
             send(topic, KEY, key(id), s, value(s, id, 10 + (int) id));
@@ -342,7 +339,7 @@ class BadInputTest {
         stack.connect().rest().awaitRunning(name, 1, Duration.ofSeconds(60), 1);
         String[] found = {""};
         try {
-            Wait.until("rows after the bad one", Duration.ofSeconds(60), () -> "[1,2,3,5,6,7]".equals(found[0] = ids(topic)));
+            AwaitEqual.until("rows after the bad one", Duration.ofSeconds(60), () -> "[1,2,3,5,6,7]", () -> found[0] = ids(topic));
         } finally {
             long rows = Long.parseLong(stack.clickHouse().query("SELECT count() FROM bad.strict_overflow").strip());
             long unique = Long.parseLong(stack.clickHouse().query("SELECT uniqExact(id) FROM bad.strict_overflow").strip());

@@ -58,13 +58,9 @@ class ConsoleBrowserTest {
     static void pipelineAndBrowser() {
         SourceDatabase.create(stack.mariaDb());
         stack.clickHouse().query("CREATE DATABASE streaming_etl_db");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json")
-                .with("clickhouse.url", stack.clickHouse().httpUrl());
-        ConnectorConfig enriched = ConnectorConfig.load("sink/clickhouse-sink-enriched.json")
-                .with("clickhouse.url", stack.clickHouse().httpUrl());
+        ConnectorConfig source = stack.sourceConfig("streaming_etl_db");
+        ConnectorConfig sink = stack.sinkConfig("streaming_etl_db");
+        ConnectorConfig enriched = stack.enrichedSinkConfig();
         for (ConnectorConfig c : List.of(source, sink, enriched)) {
             stack.connect().rest().putConnector(c.name(), c.config());
         }
@@ -199,9 +195,9 @@ class ConsoleBrowserTest {
     @Test
     @Order(5)
     void aFailedTaskShowsItsTraceAndCanBeRestarted() throws Exception {
-        stack.connect().rest().putConnector("failing-sink", ConnectorConfig.load("sink/clickhouse-sink.json")
+        stack.connect().rest().putConnector("failing-sink", stack.sinkConfig("streaming_etl_db")
                 .without("topics.regex").with("topics", "dbserver.streaming_etl_db.geo")
-                .with("clickhouse.url", stack.clickHouse().httpUrl()).with("table.name.template", "no_such_table")
+                .with("table.name.template", "no_such_table")
                 .with("auto.create", "false").with("errors.tolerance", "none").config());
         String failing = "#connectors tbody tr[data-connector='failing-sink']";
         wait.until(d -> !d.findElements(By.cssSelector(failing + " .state-FAILED")).isEmpty());

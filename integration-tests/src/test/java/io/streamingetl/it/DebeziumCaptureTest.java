@@ -24,10 +24,8 @@ class DebeziumCaptureTest {
     @Test
     void snapshotsThenStreamsInsertUpdateDeleteAndTombstone() {
         SourceDatabase.create(stack.mariaDb());
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
-                .without("transforms") // the raw Debezium envelopes, before our SMT
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        ConnectorConfig source = stack.sourceConfig("streaming_etl_db")
+                .without("transforms"); // the raw Debezium envelopes, before our SMT
         assertEquals("streaming_ETL_pipeline_MySQL-connector", source.name());
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));

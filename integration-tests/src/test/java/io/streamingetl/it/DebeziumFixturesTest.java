@@ -60,16 +60,12 @@ class DebeziumFixturesTest {
             SqlScript.run(c, FixtureWorkload.resource("fixtures-schema.sql"));
         }
         stack.mariaDb().createCdcUser("debezium", "dbz");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
+        ConnectorConfig source = stack.sourceConfig("fixtures_db")
                 .without("transforms")
                 .named("fixtures-capture")
                 // Not needed for _version; kept so FixtureTest has an order witness the version does not use.
                 .with("provide.transaction.metadata", "true")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.include.list", "fixtures_db")
-                .with("table.include.list", "fixtures_db.all_types,fixtures_db.person,fixtures_db.address,fixtures_db.geo")
-                .with("schema.history.internal.kafka.topic", "schema-changes.fixtures_db")
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+                .with("table.include.list", "fixtures_db.all_types,fixtures_db.person,fixtures_db.address,fixtures_db.geo");
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));
         awaitTopic("dbserver.fixtures_db.geo", 1);

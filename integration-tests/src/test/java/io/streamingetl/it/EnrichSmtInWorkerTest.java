@@ -28,9 +28,7 @@ class EnrichSmtInWorkerTest {
     @Test
     void debeziumWithTheSmtWritesFlatRowsWithMetadata() {
         SourceDatabase.create(stack.mariaDb());
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        ConnectorConfig source = stack.sourceConfig("streaming_etl_db");
         assertEquals("io.streamingetl.enrich.CdcEnrich$Value", source.config().get("transforms.enrich.type"));
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.enrichment.EnrichmentProcess;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,13 +70,9 @@ class EnrichmentJoinEndToEndTest {
         long t0 = System.nanoTime();
         SourceDatabase.create(stack.mariaDb());
         stack.clickHouse().query("CREATE DATABASE IF NOT EXISTS " + DB);
-        String clickHouseUrl = stack.clickHouse().httpUrl();
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").with("clickhouse.url", clickHouseUrl);
-        ConnectorConfig enrichedSink = ConnectorConfig.load("sink/clickhouse-sink-enriched.json")
-                .with("clickhouse.url", clickHouseUrl);
+        ConnectorConfig source = stack.sourceConfig(DB);
+        ConnectorConfig sink = stack.sinkConfig(DB);
+        ConnectorConfig enrichedSink = stack.enrichedSinkConfig();
         for (ConnectorConfig c : List.of(source, sink, enrichedSink)) {
             stack.connect().rest().putConnector(c.name(), c.config());
         }
@@ -257,25 +253,10 @@ class EnrichmentJoinEndToEndTest {
 
     private static void awaitEqual(String what, java.util.function.Supplier<List<List<String>>> expected,
                                    java.util.function.Supplier<List<List<String>>> actual) {
-        AtomicReference<String> last = new AtomicReference<>("");
-        try {
-            Wait.until(what, Duration.ofMinutes(3), () -> {
-                List<List<String>> e = expected.get();
-                List<List<String>> a;
-                try {
-                    a = actual.get();
-                } catch (IllegalStateException notYet) {
-                    if (!notYet.getMessage().contains("UNKNOWN_TABLE")) {
-                        throw notYet;
-                    }
-                    last.set("\n" + notYet.getMessage()); // the sink creates the table with its first rows
-                    return false;
-                }
-                last.set("\nexpected " + e + "\nactual   " + a);
-                return e.equals(a);
-            }, last::get);
-        } catch (IllegalStateException e) {
-            throw new AssertionError(e.getMessage(), e);
-        }
+        AwaitEqual.of(what, Duration.ofMinutes(3), expected::get, actual::get)
+                // The sink creates the table with its first rows; any other error fails at once.
+                .transientIf(e -> e instanceof IllegalStateException
+                        && String.valueOf(e.getMessage()).contains("UNKNOWN_TABLE"))
+                .await();
     }
 }

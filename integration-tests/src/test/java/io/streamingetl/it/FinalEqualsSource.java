@@ -1,7 +1,7 @@
 package io.streamingetl.it;
 
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
 
 import java.sql.Connection;
@@ -9,13 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The workload tests' check: a table {@code (id INT PRIMARY KEY, email, n)} in MariaDB equals
@@ -57,32 +52,14 @@ final class FinalEqualsSource {
         return rows;
     }
 
-    /** Waits up to 3 minutes for ClickHouse to equal MariaDB; fails with the differing rows. */
+    /**
+     * Waits up to 3 minutes for ClickHouse to equal MariaDB (read once: the workload is over);
+     * fails with the differing rows by id (expected: MariaDB, actual: ClickHouse).
+     */
     static void await(MariaDbServer db, ClickHouseServer clickHouse, String database, String table) {
         Map<Integer, String> expected = sourceRows(db, database, table);
-        AtomicReference<Map<Integer, String>> found = new AtomicReference<>(Map.of());
-        try {
-            Wait.until(table + ": ClickHouse FINAL equals MariaDB (" + expected.size() + " rows)", Duration.ofMinutes(3),
-                    () -> {
-                        found.set(clickHouseRows(clickHouse, database, table));
-                        return found.get().equals(expected);
-                    });
-        } catch (RuntimeException | AssertionError e) {
-            throw new AssertionError(table + ": " + diff(expected, found.get()), e);
-        }
+        AwaitEqual.until(table + ": ClickHouse FINAL equals MariaDB (" + expected.size() + " rows)", Duration.ofMinutes(3),
+                () -> expected, () -> clickHouseRows(clickHouse, database, table));
         System.out.println(table + ": ClickHouse FINAL equals MariaDB, " + expected.size() + " rows");
-    }
-
-    static String diff(Map<Integer, String> expected, Map<Integer, String> found) {
-        List<String> out = new ArrayList<>();
-        int differing = 0;
-        TreeSet<Integer> ids = new TreeSet<>(expected.keySet());
-        ids.addAll(found.keySet());
-        for (Integer id : ids) {
-            if (!Objects.equals(expected.get(id), found.get(id)) && differing++ < 10) {
-                out.add("id " + id + ": MariaDB " + expected.get(id) + ", ClickHouse " + found.get(id));
-            }
-        }
-        return differing + " rows differ, e.g. " + out;
     }
 }

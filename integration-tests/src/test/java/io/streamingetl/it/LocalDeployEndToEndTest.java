@@ -5,6 +5,7 @@ import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -463,30 +464,24 @@ class LocalDeployEndToEndTest {
 
     private static void assertEqualEventually(Connection db, ClickHouseServer clickHouse, String when,
                                               java.util.Collection<String> tables) {
-        Map<String, String> last = new HashMap<>();
-        try {
-            Wait.until("ClickHouse = MariaDB " + when, Duration.ofSeconds(90), () -> {
-                boolean same = true;
-                for (Map.Entry<String, String[]> q : QUERIES.entrySet()) {
-                    if (!tables.contains(q.getKey())) {
-                        continue;
-                    }
-                    String source = SourceDatabase.tsv(db, q.getValue()[0]);
-                    // TSVRaw: values as they are (TabSeparated would print James's as James\'s).
-                    String target = clickHouse.query(q.getValue()[1] + " FORMAT TSVRaw");
-                    last.put(q.getKey(), "MariaDB:\n" + source + "ClickHouse:\n" + target);
-                    same &= source.equals(target);
-                }
-                return same;
-            });
-        } catch (IllegalStateException e) {
-            throw new AssertionError(e.getMessage() + "\n" + last, e);
-        }
+        // Per table, the rows as text: expected from MariaDB, actual from ClickHouse.
+        Map<String, String> equal = AwaitEqual.until("ClickHouse = MariaDB " + when, Duration.ofSeconds(90),
+                () -> rows(tables, q -> SourceDatabase.tsv(db, q[0])),
+                // TSVRaw: values as they are (TabSeparated would print James's as James\'s).
+                () -> rows(tables, q -> clickHouse.query(q[1] + " FORMAT TSVRaw")));
         for (String table : tables) {
-            String text = last.get(table);
             System.out.printf("%s %s: %d rows equal column for column%n", when, table,
-                    text.substring(text.indexOf("ClickHouse:\n")).split("\n").length - 1);
+                    equal.get(table).lines().count());
         }
+    }
+
+    private static Map<String, String> rows(java.util.Collection<String> tables,
+                                            java.util.function.Function<String[], String> read) {
+        Map<String, String> rows = new java.util.TreeMap<>();
+        for (String table : tables) {
+            rows.put(table, read.apply(QUERIES.get(table)));
+        }
+        return rows;
     }
 
     private static List<Long> recordedPids() throws IOException {

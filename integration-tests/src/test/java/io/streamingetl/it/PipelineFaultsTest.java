@@ -2,6 +2,7 @@ package io.streamingetl.it;
 
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectWorker;
@@ -62,19 +63,11 @@ class PipelineFaultsTest {
             admin.createTopics(List.of("ch", "worker", "task", "join", "errors").stream()
                     .map(f -> new NewTopic("events_" + f, 2, (short) 1)).toList()).all().get();
         }
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("faults-source")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.server.id", "5501")
-                .with("topic.prefix", "faults")
-                .with("database.include.list", "faults_db")
-                .with("table.include.list", "faults_db\\.load_.*")
-                .with("schema.history.internal.kafka.topic", "schema-changes.faults_db")
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        ConnectorConfig source = stack.sourceConfig("faults_db", "faults", 5501).named("faults-source")
+                .with("table.include.list", "faults_db\\.load_.*");
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.clickHouse().query("CREATE DATABASE faults_db");
-        sink = ConnectorConfig.load("sink/clickhouse-sink.json").named(SINK)
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", "faults_db")
+        sink = stack.sinkConfig("faults_db").named(SINK)
                 .with("topics.regex", "faults\\.faults_db\\.load_.*|events_.*")
                 .with("tasks.max", "2")
                 .with("errors.tolerance", "none")
@@ -184,12 +177,10 @@ class PipelineFaultsTest {
         String expected = source[0] + "\t" + source[1] + "\n";
         String[] found = {""};
         try {
-            Wait.until(table + " FINAL = source " + expected.strip(), Duration.ofMinutes(3), () -> {
-                found[0] = exists(table)
-                        ? stack.clickHouse().query("SELECT count(), sum(n) FROM " + table + " FINAL WHERE _deleted = 0")
-                        : "";
-                return found[0].equals(expected);
-            });
+            AwaitEqual.until(table + " FINAL = source " + expected.strip(), Duration.ofMinutes(3), () -> expected,
+                    () -> found[0] = exists(table)
+                            ? stack.clickHouse().query("SELECT count(), sum(n) FROM " + table + " FINAL WHERE _deleted = 0")
+                            : "");
             Wait.until("events_" + fault + " complete", Duration.ofMinutes(3), () -> exists("faults_db.events_" + fault)
                     && Long.parseLong(stack.clickHouse().query("SELECT uniqExact(id) FROM faults_db.events_" + fault).strip()) >= ROWS);
         } finally {

@@ -102,10 +102,8 @@ class SecurityTest {
     }
 
     private static ConnectorConfig base(String name) {
-        return ConnectorConfig.load("sink/clickhouse-sink.json").named(name)
-                .with("clickhouse.url", clickHouse.httpUrl())
+        return stack.sinkConfig(clickHouse, "sec").named(name)
                 .with("clickhouse.user", "etl")
-                .with("clickhouse.database", "sec")
                 .with("errors.deadletterqueue.topic.name", "dlq." + name);
     }
 

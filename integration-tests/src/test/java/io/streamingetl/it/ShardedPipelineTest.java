@@ -44,19 +44,11 @@ class ShardedPipelineTest {
             stack.mariaDb().execute("CREATE TABLE " + DB + "." + table + " (id INT PRIMARY KEY, email VARCHAR(64), n INT NOT NULL)");
         }
         stack.mariaDb().createCdcUser("debezium", "dbz");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named(SOURCE)
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.server.id", "5701")
-                .with("topic.prefix", "sp")
-                .with("database.include.list", DB)
-                .with("table.include.list", DB + "\\..*")
-                .with("schema.history.internal.kafka.topic", "schema-changes." + DB)
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        ConnectorConfig source = stack.sourceConfig(DB, "sp", 5701).named(SOURCE)
+                .with("table.include.list", DB + "\\..*");
         stack.connect().rest().putConnector(SOURCE, source.config());
         stack.clickHouseCluster().onEveryNode("CREATE DATABASE " + DB);
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("sp-sink")
-                .with(stack.clickHouseCluster().sinkOptions())
-                .with("clickhouse.database", DB)
+        ConnectorConfig sink = stack.clusterSinkConfig(DB).named("sp-sink")
                 .with("retry.backoff.max.ms", "1000")
                 .with("topics.regex", "sp\\." + DB + "\\.(rnd|evo)")
                 .with("errors.tolerance", "none");

@@ -1,6 +1,6 @@
 package io.streamingetl.it;
 
-import io.streamingetl.localstack.Wait;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -42,16 +42,9 @@ class SourceTypeChangeTest {
                 "INSERT INTO tc_db.t VALUES (1, -2147483648, 'short', 12345678.91, 4294967295, 0.5, 1, 10, 100, 'm', 'b,a'),"
                         + " (2, 2147483647, '', NULL, NULL, NULL, 2, 20, NULL, NULL, '')");
         stack.mariaDb().createCdcUser("debezium", "dbz");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("tc-source")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.include.list", "tc_db")
-                .without("signal.data.collection")
-                .with("schema.history.internal.kafka.topic", "schema-changes.tc_db")
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("tc-sink")
-                .with("topics.regex", "dbserver\\.tc_db\\..+")
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", "tc_db")
+        ConnectorConfig source = stack.sourceConfig("tc_db").named("tc-source")
+                .without("signal.data.collection");
+        ConnectorConfig sink = stack.sinkConfig("tc_db").named("tc-sink")
                 .with("table.enum.type", "Enum")
                 .with("errors.deadletterqueue.topic.name", "dlq.tc");
         stack.clickHouse().query("CREATE DATABASE tc_db"); // the sink checks its default database at validation
@@ -109,21 +102,9 @@ class SourceTypeChangeTest {
 
     /** ClickHouse FINAL equals MariaDB for the compared columns, rendered the same way. */
     private static void awaitEqual(String when) {
-        String[] last = new String[2];
-        try {
-            Wait.until("ClickHouse = MariaDB after " + when, Duration.ofSeconds(90), () -> {
-                last[0] = mariaDb();
-                try {
-                    last[1] = stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e, arrayStringConcat(st, ',') FROM tc_db.t FINAL"
-                            + " WHERE _deleted = 0 ORDER BY id FORMAT TSVRaw");
-                } catch (IllegalStateException notYet) {
-                    return false;
-                }
-                return last[0].equals(last[1]);
-            });
-        } catch (IllegalStateException e) {
-            throw new AssertionError(e.getMessage() + "\nMariaDB:\n" + last[0] + "ClickHouse:\n" + last[1], e);
-        }
+        AwaitEqual.until("ClickHouse = MariaDB after " + when, Duration.ofSeconds(90), SourceTypeChangeTest::mariaDb,
+                () -> stack.clickHouse().query("SELECT id, n, s, toDecimalString(d, 4), u, f, nn, e, arrayStringConcat(st, ',') FROM tc_db.t FINAL"
+                        + " WHERE _deleted = 0 ORDER BY id FORMAT TSVRaw"));
     }
 
     private static String mariaDb() {

@@ -1,7 +1,7 @@
 package io.streamingetl.it;
 
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -57,16 +57,9 @@ class TimeZonesTest {
         sqlInZone("-07:00", "INSERT INTO tz_db.t VALUES " + String.format(ROWS, 1, 2, 3, 4));
         stack.mariaDb().createCdcUser("debezium", "dbz");
         clickHouse.query("CREATE DATABASE tz_db");
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named("tz-source")
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.include.list", "tz_db")
-                .without("signal.data.collection")
-                .with("schema.history.internal.kafka.topic", "schema-changes.tz_db")
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("tz-sink")
-                .with("topics.regex", "dbserver\\.tz_db\\..+")
-                .with("clickhouse.url", clickHouse.httpUrl())
-                .with("clickhouse.database", "tz_db")
+        ConnectorConfig source = stack.sourceConfig("tz_db").named("tz-source")
+                .without("signal.data.collection");
+        ConnectorConfig sink = stack.sinkConfig(clickHouse, "tz_db").named("tz-sink")
                 .with("errors.deadletterqueue.topic.name", "dlq.tz");
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().putConnector(sink.name(), sink.config());
@@ -94,13 +87,8 @@ class TimeZonesTest {
     }
 
     private static void awaitRows(int rows) {
-        Wait.until(rows + " rows in ClickHouse", Duration.ofSeconds(90), () -> {
-            try {
-                return Integer.parseInt(clickHouse.query("SELECT count() FROM tz_db.t FINAL").strip()) == rows;
-            } catch (IllegalStateException noTableYet) {
-                return false;
-            }
-        });
+        AwaitEqual.until(rows + " rows in ClickHouse", Duration.ofSeconds(90), () -> rows,
+                () -> Integer.parseInt(clickHouse.query("SELECT count() FROM tz_db.t FINAL").strip()));
     }
 
     private static void sql(String... statements) throws SQLException {

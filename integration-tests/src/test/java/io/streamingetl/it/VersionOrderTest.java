@@ -61,23 +61,14 @@ class VersionOrderTest {
         stack.mariaDb().execute("GRANT INSERT, UPDATE, DELETE ON " + DB + ".dbz_signal TO 'debezium'@'%'");
         assertEquals("1", scalar("SELECT @@GLOBAL.binlog_legacy_event_pos"), "MariaDB reports event-level positions, as MySQL");
 
-        ConnectorConfig source = ConnectorConfig.load("source/mariadb-source.json").named(SOURCE)
-                .with("database.port", String.valueOf(stack.mariaDb().port()))
-                .with("database.server.id", "5601")
-                .with("topic.prefix", "vo")
-                .with("database.include.list", DB)
+        ConnectorConfig source = stack.sourceConfig(DB, "vo", 5601).named(SOURCE) // signals through DB.dbz_signal
                 .with("table.include.list", DB + "\\..*")
-                .with("signal.data.collection", DB + ".dbz_signal")
                 .with("incremental.snapshot.chunk.size", "400")
                 .with("notification.enabled.channels", "sink")
-                .with("notification.sink.topic.name", "vo.notifications")
-                .with("schema.history.internal.kafka.topic", "schema-changes." + DB)
-                .with("schema.history.internal.kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+                .with("notification.sink.topic.name", "vo.notifications");
         stack.connect().rest().putConnector(SOURCE, source.config());
         stack.clickHouse().query("CREATE DATABASE " + DB);
-        ConnectorConfig sink = ConnectorConfig.load("sink/clickhouse-sink.json").named("vo-sink")
-                .with("clickhouse.url", stack.clickHouse().httpUrl())
-                .with("clickhouse.database", DB)
+        ConnectorConfig sink = stack.sinkConfig(DB).named("vo-sink")
                 .with("topics.regex", "vo\\." + DB + "\\.(bulk|twice|rnd|snap)")
                 .with("errors.tolerance", "none");
         stack.connect().rest().putConnector("vo-sink", sink.config());

@@ -6,6 +6,7 @@ import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.clickhouse.ClickHouseCluster;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.kafka.ConnectWorker;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
 import io.streamingetl.localstack.kafka.KafkaBroker;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
@@ -244,6 +245,62 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     public RegistryServer registry() {
         return require(registry, Component.REGISTRY);
+    }
+
+    /**
+     * The shipped Debezium source connector (connector-configs/source/mariadb-source.json, the file
+     * users POST) for this stack: its MariaDB and Kafka, capturing {@code database} (include list,
+     * schema history topic, signal table). Name, topic prefix, server id and credentials are the
+     * file's: a class that creates the CDC user creates the file's ({@code debezium}/{@code dbz}).
+     */
+    public ConnectorConfig sourceConfig(String database) {
+        return ConnectorConfig.load(ConnectorConfig.SOURCE)
+                .with("database.hostname", "127.0.0.1") // MariaDbServer listens on loopback
+                .with("database.port", String.valueOf(mariaDb().port()))
+                .with("schema.history.internal.kafka.bootstrap.servers", kafka().bootstrapServers())
+                .capturing(database);
+    }
+
+    /**
+     * {@link #sourceConfig(String)} with its own topic prefix and server id: a second source
+     * connector on the same MariaDB, or topics that tell this test's from the pipeline's.
+     */
+    public ConnectorConfig sourceConfig(String database, String topicPrefix, int serverId) {
+        return sourceConfig(database)
+                .with("topic.prefix", topicPrefix)
+                .with("database.server.id", String.valueOf(serverId));
+    }
+
+    /**
+     * The shipped CDC sink (connector-configs/sink/clickhouse-sink.json) for this stack: the change
+     * topics {@link #sourceConfig(String)} writes for {@code database} into the ClickHouse database
+     * of the same name on this stack's ClickHouse.
+     */
+    public ConnectorConfig sinkConfig(String database) {
+        return sinkConfig(clickHouse(), database);
+    }
+
+    /** {@link #sinkConfig(String)} into a ClickHouse server the test started itself. */
+    public ConnectorConfig sinkConfig(ClickHouseServer target, String database) {
+        return shippedSink(database).with("clickhouse.url", target.httpUrl());
+    }
+
+    /** {@link #sinkConfig(String)} into this stack's cluster ({@link ClickHouseCluster#sinkOptions()}). */
+    public ConnectorConfig clusterSinkConfig(String database) {
+        return shippedSink(database).with(clickHouseCluster().sinkOptions());
+    }
+
+    /**
+     * The shipped sink of the enrichment's join and aggregate topics
+     * (connector-configs/sink/clickhouse-sink-enriched.json) into this stack's ClickHouse.
+     */
+    public ConnectorConfig enrichedSinkConfig() {
+        return ConnectorConfig.load(ConnectorConfig.ENRICHED_SINK).with("clickhouse.url", clickHouse().httpUrl());
+    }
+
+    private static ConnectorConfig shippedSink(String database) {
+        String topicPrefix = ConnectorConfig.load(ConnectorConfig.SOURCE).config().get("topic.prefix");
+        return ConnectorConfig.load(ConnectorConfig.SINK).sinking(topicPrefix, database);
     }
 
     /** This test class's folder for data and logs. */

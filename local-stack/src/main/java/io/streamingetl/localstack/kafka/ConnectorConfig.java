@@ -16,6 +16,13 @@ import java.util.Map;
  * configuration that ships, overriding only hosts and ports.
  */
 public record ConnectorConfig(String name, Map<String, String> config) {
+    /** The Debezium source connector, capturing the pipeline's database. */
+    public static final String SOURCE = "source/mariadb-source.json";
+    /** The CDC sink: the source's change topics into ClickHouse. */
+    public static final String SINK = "sink/clickhouse-sink.json";
+    /** The sink of the enrichment's join and aggregate topics. */
+    public static final String ENRICHED_SINK = "sink/clickhouse-sink-enriched.json";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static ConnectorConfig load(String relativePath) {
@@ -50,6 +57,36 @@ public record ConnectorConfig(String name, Map<String, String> config) {
         Map<String, String> copy = new LinkedHashMap<>(config);
         copy.keySet().removeIf(k -> k.startsWith(prefix));
         return new ConnectorConfig(name, copy);
+    }
+
+    /**
+     * This source connector capturing {@code database} instead of the pipeline's: the include list,
+     * and the schema history topic and signal table named after the database as the shipped file
+     * names them. For the shipped database it is the shipped configuration.
+     */
+    public ConnectorConfig capturing(String database) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("database.include.list", database);
+        options.put("schema.history.internal.kafka.topic", "schema-changes." + database);
+        options.put("signal.data.collection", database + ".dbz_signal");
+        return with(options);
+    }
+
+    /**
+     * This sink writing the change topics of {@code database} under {@code topicPrefix} (every
+     * table but the signal table, as the shipped file) into the ClickHouse database of the same
+     * name. For the shipped prefix and database it is the shipped configuration.
+     */
+    public ConnectorConfig sinking(String topicPrefix, String database) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("topics.regex", literal(topicPrefix) + "\\." + literal(database) + "\\.(?!dbz_signal$)[^.]+");
+        options.put("clickhouse.database", database);
+        return with(options);
+    }
+
+    /** {@code name} as a regular expression that matches just it. */
+    private static String literal(String name) {
+        return name.replaceAll("[^A-Za-z0-9_]", "\\\\$0");
     }
 
     public ConnectorConfig named(String newName) {

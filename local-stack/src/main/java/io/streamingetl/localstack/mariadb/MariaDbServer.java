@@ -7,6 +7,7 @@ import io.streamingetl.localstack.process.ManagedProcess;
 import io.streamingetl.localstack.process.ServerProcess;
 import io.streamingetl.localstack.process.ManagedProcess.Lifetime;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,7 +58,7 @@ public final class MariaDbServer extends ServerProcess {
         }
         cmd.addAll(List.of(dist.mariadbd().toString(), "--no-defaults",
                 "--basedir=" + dist.baseDir(), "--datadir=" + dataDir, "--user=root",
-                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dataDir.resolve("mysqld.sock"),
+                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + socketFile(),
                 "--pid-file=" + dataDir.resolve("mysqld.pid"),
                 "--server-id=1", "--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
                 // Each event's own position in the binlog, as MySQL 8 reports it (MariaDB 11.4's
@@ -84,6 +85,20 @@ public final class MariaDbServer extends ServerProcess {
             execute("DELETE FROM mysql.global_priv WHERE user = ''", "FLUSH PRIVILEGES");
         }
         return this;
+    }
+
+    /**
+     * The Unix socket (unused by us: clients connect over TCP, but mariadbd always opens one): in
+     * the data folder, unless that path is longer than a socket address holds (107 bytes), as in a
+     * worktree with a longer path; then in the temp folder, named after the data folder.
+     */
+    private Path socketFile() {
+        Path inData = dataDir.toAbsolutePath().resolve("mysqld.sock");
+        if (inData.toString().getBytes(StandardCharsets.UTF_8).length <= 107) {
+            return inData;
+        }
+        String id = Integer.toHexString(dataDir.toAbsolutePath().normalize().toString().hashCode());
+        return Path.of(System.getProperty("java.io.tmpdir"), "streamingetl-mariadb-" + id + ".sock");
     }
 
     private boolean canConnect() {
