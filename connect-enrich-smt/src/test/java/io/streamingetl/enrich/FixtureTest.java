@@ -309,7 +309,7 @@ class FixtureTest {
             assertEquals(row.schema().fields().stream().map(Field::name).collect(Collectors.toSet()), map.keySet(),
                     a.label + ": same field names");
             for (Field f : row.schema().fields()) {
-                assertEquals(normalised(f.schema(), map.get(f.name())), comparable(f.schema(), row.get(f)),
+                assertEquals(normalised(f.schema(), map.get(f.name())), comparable(row.get(f)),
                         a.label + " field " + f.name());
             }
             compared++;
@@ -318,7 +318,7 @@ class FixtureTest {
     }
 
     /** A schema'd output value in a form comparable with the schemaless one. */
-    private static Object comparable(Schema s, Object v) {
+    private static Object comparable(Object v) {
         if (v == null) {
             return null;
         }

@@ -66,8 +66,6 @@ class BadInputTest {
     private static final String DLQ = "dlq.bad-input";
     private static final String DB = "bad";
     private static final String FIXTURES = "connect-enrich-smt/src/test/resources/fixtures/debezium-mariadb/with-schemas.jsonl";
-    private static final String HOSTILE_TABLE = "ta`ble \"q\" 'x' select";
-    private static final List<String> HOSTILE_FIELDS = List.of("from", "a b", "c`d", "e\"f", "g'h", "order");
 
     @RegisterExtension
     static final LocalStackExtension stack = LocalStackExtension.with(Component.CONNECT, Component.CLICKHOUSE);

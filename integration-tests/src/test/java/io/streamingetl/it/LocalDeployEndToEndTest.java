@@ -121,7 +121,7 @@ class LocalDeployEndToEndTest {
     private static int freePair() {
         for (int attempt = 0; ; attempt++) {
             int p = Ports.free();
-            if (p < 65535 && !Ports.isListening(p + 1) || attempt > 50) {
+            if ((p < 65535 && !Ports.isListening(p + 1)) || attempt > 50) {
                 return p;
             }
         }

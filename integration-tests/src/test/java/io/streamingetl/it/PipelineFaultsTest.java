@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -26,11 +27,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -249,16 +252,22 @@ class PipelineFaultsTest {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long id = 0; id < ROWS; id++) {
                 Struct key = new Struct(keySchema).put("id", id);
                 Struct value = new Struct(valueSchema).put("id", id).put("payload", "event " + id).put("n", (int) (id % 97));
-                producer.send(new ProducerRecord<>(topic, (int) (id % 2), converter.fromConnectData(topic, keySchema, key),
-                        converter.fromConnectData(topic, valueSchema, value)));
+                sent.add(producer.send(new ProducerRecord<>(topic, (int) (id % 2),
+                        converter.fromConnectData(topic, keySchema, key), converter.fromConnectData(topic, valueSchema, value))));
                 if (id % BATCH == 0) {
                     pause(Duration.ofMillis(40));
                 }
             }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(); // a record the broker refused fails here, not as a missing row later
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("producing " + topic + " failed", e);
         }
     }
 

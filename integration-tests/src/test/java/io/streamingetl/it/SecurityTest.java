@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -247,8 +248,9 @@ class SecurityTest {
         });
         System.out.println("sec-wrong trace (head): " + trace[0].lines().limit(3).toList());
         assertFalse(trace[0].contains(WRONG_SECRET), "trace holds the password");
-        assertTrue(trace[0].contains("516") || trace[0].toLowerCase().contains("password")
-                || trace[0].toLowerCase().contains("authentic"), "the trace says why: " + trace[0]);
+        String lower = trace[0].toLowerCase(Locale.ROOT);
+        assertTrue(trace[0].contains("516") || lower.contains("password") || lower.contains("authentic"),
+                "the trace says why: " + trace[0]);
         stack.connect().rest().delete("/connectors/sec-wrong");
         String log = Files.readString(stack.connect().process().logFile(), StandardCharsets.UTF_8);
         assertFalse(log.contains(WRONG_SECRET), "worker log holds the wrong password");

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +101,7 @@ class TlsTest {
     }
 
     @Test
-    void recordsArriveOverHttpsWithTheUsersCertificate() {
+    void recordsArriveOverHttpsWithTheUsersCertificate() throws Exception {
         JsonNode result = stack.connect().rest().validate(PluginClasses.SINK, config(true)).requireSuccess("validate").body();
         assertEquals(0, result.path("error_count").asInt(), result.toString());
         stack.connect().rest().putConnector("tls-sink", config(true));
@@ -115,7 +116,8 @@ class TlsTest {
                 new ByteArraySerializer())) {
             for (long id = 1; id <= 20; id++) {
                 producer.send(new ProducerRecord<>("tls_events", null,
-                        json.fromConnectData("tls_events", schema, new Struct(schema).put("id", id).put("note", "over tls " + id))));
+                        json.fromConnectData("tls_events", schema, new Struct(schema).put("id", id).put("note", "over tls " + id))))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
         Wait.until("20 rows in tls_db.tls_events", Duration.ofSeconds(90), () ->

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class TopicReader implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (ConsumerRecord<byte[], byte[]> r : records.subList(Math.max(0, records.size() - 5), records.size())) {
             sb.append("\n  @").append(r.offset()).append(' ')
-                    .append(r.value() == null ? "null" : new String(r.value(), 0, Math.min(r.value().length, 300)));
+                    .append(r.value() == null ? "null" : new String(r.value(), 0, Math.min(r.value().length, 300), StandardCharsets.UTF_8));
         }
         return sb.toString();
     }

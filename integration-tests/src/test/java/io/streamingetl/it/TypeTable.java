@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,7 +106,7 @@ final class TypeTable {
     private static Map<String, String> fields(JsonNode struct) {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode f : struct.path("fields")) {
-            StringBuilder s = new StringBuilder(f.path("type").asText().toUpperCase());
+            StringBuilder s = new StringBuilder(f.path("type").asText().toUpperCase(Locale.ROOT));
             if (f.hasNonNull("name")) {
                 s.append(" `").append(f.path("name").asText()).append('`');
             }

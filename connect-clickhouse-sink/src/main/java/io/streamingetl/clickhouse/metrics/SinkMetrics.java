@@ -132,7 +132,7 @@ public final class SinkMetrics implements AutoCloseable {
         TableSensors s = table(t);
         s.rows.record(rows);
         s.batches.record(1);
-        s.bytes.record(bytes);
+        s.bytes.record((double) bytes);
         s.latency.record((double) nanos / 1_000_000.0);
         s.lastInsertMs = System.currentTimeMillis();
     }

@@ -340,7 +340,7 @@ class FlowModelTest {
                 verified.put(tp, upTo);
                 for (Entry e : log.get(tp).subList((int) from, (int) upTo)) {
                     boolean there = e.lands() ? clickHouse.rows.containsKey(e.id)
-                            : (e.bad || e.poison) && !e.filtered ? dlq.has(e) : true;
+                            : ((e.bad || e.poison) && !e.filtered) ? dlq.has(e) : true;
                     if (!there) {
                         throw new AssertionError(tp + " committed up to " + upTo + " but offset " + e.offset
                                 + " (" + e.describe() + ") is neither in ClickHouse nor a dead letter");
@@ -484,7 +484,7 @@ class FlowModelTest {
         final Map<RangeKey, Range> ranges = new HashMap<>();
         final Map<TableId, Integer> versions = new HashMap<>();
         final Map<TableId, ColumnPlan> plans = new HashMap<>();
-        final Map<RowFormat, Integer> versionOf = new IdentityHashMap<>();
+        final IdentityHashMap<RowFormat, Integer> versionOf = new IdentityHashMap<>();
         /** Per table, the column version when an insert last failed on it: rows encoded for older ones are stale. */
         final Map<TableId, Integer> schemaErrorAt = new HashMap<>();
         /** Tables altered since their last successful insert: one ALTER at a time per table. */
@@ -546,7 +546,8 @@ class FlowModelTest {
 
         @Override
         public void insert(TableBuffer buffer, long deadlineNanos, RejectedRows rejected) throws InsertFailure {
-            Fault fault = faults && random.nextInt(3) == 0 ? Fault.values()[1 + random.nextInt(2)] : Fault.NONE;
+            Fault fault = faults && random.nextInt(3) == 0
+                    ? (random.nextBoolean() ? Fault.FAILS : Fault.LANDS_WITHOUT_ANSWER) : Fault.NONE;
             trace.accept("  insert " + buffer.table() + " " + buffer.partition() + " rows " + buffer.firstOffset() + ".."
                     + buffer.lastOffset() + " token " + buffer.rangeFirst() + "-" + buffer.rangeLast()
                     + (buffer.isReplay() ? " (replay)" : "") + " " + fault);

@@ -129,7 +129,7 @@ public final class SoakBench {
             Thread reader = avro ? null : bench.probeReader(kafka.bootstrapServers(), running);
             System.out.printf("mode %s; sink %s%n", avro ? "Avro (registry)" : "JSON with schemas", sinkOverrides());
             if (step) {
-                bench.findKnee(minutes, rate, cpu, jfr);
+                bench.findKnee(minutes, rate, cpu);
             } else {
                 cpu.start();
                 jfr.start();
@@ -205,7 +205,7 @@ public final class SoakBench {
     }
 
     /** Raises the rate step by step until p99 passes 5 s or the source cannot produce the rate. */
-    private void findKnee(double minutesPerStep, int firstRate, ProcessCpu cpu, WorkerRecording jfr) throws Exception {
+    private void findKnee(double minutesPerStep, int firstRate, ProcessCpu cpu) throws Exception {
         int held = 0;
         double bestSource = 0;
         for (int rate = firstRate; ; rate += 5_000) {

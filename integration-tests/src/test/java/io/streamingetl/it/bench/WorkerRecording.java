@@ -6,6 +6,7 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,7 +78,7 @@ final class WorkerRecording {
         List<String> args = new java.util.ArrayList<>(List.of(java.replaceAll("java$", "jcmd"), String.valueOf(pid)));
         args.addAll(List.of(command));
         Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
         }

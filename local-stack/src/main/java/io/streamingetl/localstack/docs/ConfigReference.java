@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,10 +41,10 @@ public final class ConfigReference {
             md.append("|---|---|---|---|---|---|\n");
             for (ConfigDef.ConfigKey key : groupKeys) {
                 md.append("| `").append(key.name).append("` | ")
-                        .append(key.type.name().toLowerCase()).append(" | ")
+                        .append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ")
                         .append(defaultText(key)).append(" | ")
                         .append(cell(key.validator == null ? "" : key.validator.toString())).append(" | ")
-                        .append(key.importance.name().toLowerCase()).append(" | ")
+                        .append(key.importance.name().toLowerCase(Locale.ROOT)).append(" | ")
                         .append(cell(key.documentation)).append(" |\n");
             }
         });

@@ -196,8 +196,8 @@ public final class AwaitEqual<T> {
                 lines.add(indent + key + ": only in actual: " + show(a));
             } else if (!actual.containsKey(key)) {
                 lines.add(indent + key + ": only in expected: " + show(e));
-            } else if ((hasRows(e) || hasRows(a)) && rows(e) != null && rows(a) != null
-                    || e instanceof Map && a instanceof Map) {
+            } else if (((hasRows(e) || hasRows(a)) && rows(e) != null && rows(a) != null)
+                    || (e instanceof Map && a instanceof Map)) {
                 lines.add(indent + key + ": " + difference(e, a, indent + "  "));
             } else {
                 lines.add(indent + key + ": expected " + show(e) + ", actual " + show(a));
