@@ -194,6 +194,11 @@ class DockerStackStaticTest {
         assertInArchive("debezium-connector-mysql", mysql.config().get("connector.class"));
         assertInArchive("streamingetl-connect-enrich-smt", mysql.config().get("transforms.enrich.type"));
         assertInArchive("streamingetl-connect-clickhouse-sink", sink.config().get("connector.class"));
+        // Plugins are isolated: each of ours carries the classes the three share.
+        for (String plugin : List.of("streamingetl-connect-enrich-smt", "streamingetl-connect-clickhouse-sink",
+                "streamingetl-connect-console")) {
+            assertInArchive(plugin, "io.streamingetl.common.PluginVersion");
+        }
     }
 
     @Test
