@@ -44,6 +44,7 @@ public final class RowRouter {
 
     /** The table and shard of the record's row; with shards, the record is planned to find its shard. */
     public Target target(SinkRecord record) {
+        DebeziumShapes.requireRow(record.valueSchema());
         TableId table = tables.route(record);
         if (shards == 1) {
             return unsharded.computeIfAbsent(table, t -> new Target(t, 0));

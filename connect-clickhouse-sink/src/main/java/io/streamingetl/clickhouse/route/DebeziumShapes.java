@@ -1,4 +1,4 @@
-package io.streamingetl.clickhouse.sink;
+package io.streamingetl.clickhouse.route;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
