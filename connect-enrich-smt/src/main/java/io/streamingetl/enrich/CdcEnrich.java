@@ -101,6 +101,8 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
     /** Unwraps and flattens the record value; see the README for every option. */
     public static class Value<R extends ConnectRecord<R>> extends CdcEnrich<R> {
 
+        private SchemaChangeMarkers markers;
+
         private SchemaCache<RowPlan> plans;
         private SchemalessFlattener schemaless;
         /** Null when versions are off or unchecked. */
@@ -114,6 +116,7 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             plans = new SchemaCache<>(config.schemaCacheSize);
             schemaless = new SchemalessFlattener(config.delimiter, config.collections, config.schemaCacheSize);
             order = config.versionOrderCheck && config.metaName(Meta.VERSION) != null ? new VersionOrder() : null;
+            markers = new SchemaChangeMarkers(config.metaNames());
         }
 
         @Override
@@ -139,6 +142,10 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                     // The tombstone Debezium sends after a delete: the delete itself already carries it.
                     return config.tombstones == CdcEnrichConfig.TombstoneMode.KEEP
                             ? withValue(record, record.valueSchema(), null, config.keyFlatten) : null;
+                }
+                if (config.schemaChanges == CdcEnrichConfig.SchemaChangeMode.MARKER
+                        && SchemaChangeMarkers.isSchemaChange(record.valueSchema(), value)) {
+                    return markers.schemaChange(record);
                 }
                 if (value instanceof Struct) {
                     return applyWithSchema(record, (Struct) value);
@@ -179,7 +186,7 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                     }
                     break;
                 case "t":
-                    return config.truncateMode == CdcEnrichConfig.TruncateMode.DROP ? null : record;
+                    return truncate(record, reader.source(envelope));
                 default:
                     return record; // e.g. 'm' (logical decoding messages): not a row change
             }
@@ -218,7 +225,7 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
                     }
                     break;
                 case "t":
-                    return config.truncateMode == CdcEnrichConfig.TruncateMode.DROP ? null : record;
+                    return truncate(record, envelope.get(EnvelopeReader.SOURCE));
                 default:
                     return record;
             }
@@ -239,6 +246,17 @@ public abstract class CdcEnrich<R extends ConnectRecord<R>> implements Transform
             putMeta(row, Meta.DELETED, (byte) (deleted ? 1 : 0));
             putMeta(row, Meta.VERSION, version);
             return withValue(record, null, row, config.keyFlatten);
+        }
+
+        private R truncate(R record, Object source) {
+            switch (config.truncateMode) {
+                case DROP:
+                    return null;
+                case MARKER:
+                    return markers.truncate(record, source);
+                default:
+                    return record;
+            }
         }
 
         private void putMeta(Map<String, Object> row, Meta meta, Object value) {

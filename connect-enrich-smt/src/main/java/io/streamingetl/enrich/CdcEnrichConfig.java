@@ -27,6 +27,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public static final String DELETE_MODE = "delete.mode";
     public static final String TOMBSTONES = "tombstones";
     public static final String TRUNCATE_MODE = "truncate.mode";
+    public static final String SCHEMA_CHANGES = "schema.changes";
     public static final String KEY_FLATTEN = "key.flatten";
     public static final String DELIMITER = "flatten.delimiter";
     public static final String COLLECTIONS = "flatten.collections";
@@ -63,7 +64,9 @@ public final class CdcEnrichConfig extends AbstractConfig {
 
     public enum TombstoneMode { DROP, KEEP }
 
-    public enum TruncateMode { DROP, PASSTHROUGH }
+    public enum TruncateMode { DROP, PASSTHROUGH, MARKER }
+
+    public enum SchemaChangeMode { PASS, MARKER }
 
     public enum CollectionMode { KEEP, JSON }
 
@@ -86,9 +89,23 @@ public final class CdcEnrichConfig extends AbstractConfig {
                         + "itself already carries the deletion) or 'keep' (for compacted topics).",
                 GROUP_EVENTS, ++order, Width.SHORT, "Tombstone handling");
         def.define(TRUNCATE_MODE, Type.STRING, "drop", enumValidator(TruncateMode.values()), Importance.MEDIUM,
-                "What a truncate event (op t) becomes: 'drop' (the table is not emptied downstream) or "
-                        + "'passthrough' (the envelope goes on unchanged, for a sink that handles it).",
+                "What a truncate event (op t; Debezium emits it when skipped.operations leaves out 't') becomes: "
+                        + "'drop' (the table is not emptied downstream), 'passthrough' (the envelope goes on "
+                        + "unchanged) or 'marker' (a schema-change marker at its place in the table's stream: the "
+                        + "ClickHouse sink removes the rows before it and keeps those after it; see "
+                        + SCHEMA_CHANGES + ").",
                 GROUP_EVENTS, ++order, Width.SHORT, "Truncate handling");
+        def.define(SCHEMA_CHANGES, Type.STRING, "pass", enumValidator(SchemaChangeMode.values()), Importance.MEDIUM,
+                "What a Debezium schema-change event (the connector's include.schema.changes topic) becomes. "
+                        + "'pass': it goes on unchanged. 'marker': a streamed change of a table (ALTER, RENAME, "
+                        + "TRUNCATE, DROP, CREATE) becomes a marker on that table's own change topic (the topic "
+                        + "prefix plus .db.table; for RENAME TABLE the topic of the last new name), at its place "
+                        + "among the table's row changes, so the ClickHouse sink applies it after every change "
+                        + "before it and before every change after it. A marker has a null key and value and the "
+                        + "change as JSON in the header 'streamingetl.schema.change' (no schema reaches a schema "
+                        + "registry). Changes outside tables (SET, CREATE DATABASE) and the snapshot's own DDL pass "
+                        + "on unchanged. Assumes one partition per table topic, as the shipped source configures.",
+                GROUP_EVENTS, ++order, Width.SHORT, "Schema changes");
         def.define(KEY_FLATTEN, Type.BOOLEAN, false, Importance.LOW,
                 "Value transform only: also flatten the record key and normalise its types with the same rules "
                         + "(the Key transform does this alone). Off: the key is kept as is.",
@@ -137,6 +154,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
     public final DeleteMode deleteMode;
     public final TombstoneMode tombstones;
     public final TruncateMode truncateMode;
+    public final SchemaChangeMode schemaChanges;
     public final boolean keyFlatten;
     public final String delimiter;
     public final CollectionMode collections;
@@ -151,6 +169,7 @@ public final class CdcEnrichConfig extends AbstractConfig {
         deleteMode = DeleteMode.valueOf(upper(getString(DELETE_MODE)));
         tombstones = TombstoneMode.valueOf(upper(getString(TOMBSTONES)));
         truncateMode = TruncateMode.valueOf(upper(getString(TRUNCATE_MODE)));
+        schemaChanges = SchemaChangeMode.valueOf(upper(getString(SCHEMA_CHANGES)));
         keyFlatten = getBoolean(KEY_FLATTEN);
         delimiter = getString(DELIMITER);
         collections = CollectionMode.valueOf(upper(getString(COLLECTIONS)));
@@ -172,6 +191,11 @@ public final class CdcEnrichConfig extends AbstractConfig {
             }
             metaNames.put(m, name);
         }
+    }
+
+    /** The output names of the metadata fields switched on. */
+    public List<String> metaNames() {
+        return List.copyOf(metaNames.values());
     }
 
     /** The output field name of a metadata field, or null when it is switched off. */
