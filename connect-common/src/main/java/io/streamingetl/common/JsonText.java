@@ -82,7 +82,7 @@ public final class JsonText {
                 first = comma(out, first);
                 string(out, f.name());
                 out.append(':');
-                write(out, s.get(f), f.schema());
+                write(out, s.getWithoutDefault(f.name()), f.schema());
             }
             out.append('}');
         } else if (v instanceof Map<?, ?> m) {

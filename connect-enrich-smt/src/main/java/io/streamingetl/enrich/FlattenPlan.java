@@ -113,7 +113,7 @@ final class FlattenPlan {
 
     private static void fill(Node[] nodes, Struct in, Struct out) {
         for (Node n : nodes) {
-            Object v = in.get(n.src);
+            Object v = in.getWithoutDefault(n.src.name()); // get() would turn a NULL into the column default
             if (v == null) {
                 continue; // a new Struct's fields are already null: a null parent gives null children
             }

@@ -208,7 +208,7 @@ final class SchemaChangeMarkers {
         if (value instanceof Struct s) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Field f : s.schema().fields()) {
-                out.put(f.name(), plain(s.get(f)));
+                out.put(f.name(), plain(s.getWithoutDefault(f.name())));
             }
             return out;
         }

@@ -38,7 +38,8 @@ final class SourceRows {
 
     private static <T> Deserializer<T> deserializer(Function<Row, T> read) {
         JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true", "decimal.format", "BASE64"), false);
+        // A NULL stays NULL, not the column's DEFAULT (KAFKA-8713).
+        converter.configure(Map.of("schemas.enable", "true", "decimal.format", "BASE64", "replace.null.with.default", "false"), false);
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null; // a tombstone (the SMT drops them by default): the table forgets the key
@@ -66,7 +67,7 @@ final class SourceRows {
                 throw new SerializationException("topic " + topic + ": the row has no field '" + name + "' (fields: "
                         + struct.schema().fields().stream().map(Field::name).toList() + ")");
             }
-            Object value = struct.get(field);
+            Object value = struct.getWithoutDefault(field.name());
             if (value == null && required) {
                 throw new SerializationException("topic " + topic + ": field '" + name + "' is null");
             }

@@ -86,7 +86,7 @@ public final class ColumnPlan {
      */
     public Object shardKeyValue(int k, Object value) {
         Slot slot = slots[shardKey[k]];
-        Object v = value instanceof Struct s ? s.get(slot.field) : ((Map<?, ?>) value).get(slot.mapKey);
+        Object v = value instanceof Struct s ? s.getWithoutDefault(slot.field.name()) : ((Map<?, ?>) value).get(slot.mapKey);
         try {
             if (v != null && slot.type != null) {
                 v = slot.type.toCanonical(v, slot.fieldSchema);
@@ -106,7 +106,8 @@ public final class ColumnPlan {
         Struct struct = value instanceof Struct s ? s : null;
         Map<?, ?> map = struct == null ? (Map<?, ?>) value : null;
         for (Slot slot : slots) {
-            Object v = struct != null ? struct.get(slot.field) : map.get(slot.mapKey);
+            // Not get(): it returns the schema default for a NULL, and the source said NULL.
+            Object v = struct != null ? struct.getWithoutDefault(slot.field.name()) : map.get(slot.mapKey);
             try {
                 if (v != null && slot.type != null) {
                     v = slot.type.toCanonical(v, slot.fieldSchema);

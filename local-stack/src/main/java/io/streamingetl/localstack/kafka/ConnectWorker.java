@@ -129,6 +129,10 @@ public final class ConnectWorker extends ServerProcess {
         props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         props.put("key.converter.schemas.enable", "true");
         props.put("value.converter.schemas.enable", "true");
+        // A column's NULL stays NULL: by default JsonConverter writes and reads the column's DEFAULT
+        // in its place (KAFKA-8713), so a nullable column with a default could never be NULL downstream.
+        props.put("key.converter.replace.null.with.default", "false");
+        props.put("value.converter.replace.null.with.default", "false");
         props.put("listeners", "http://127.0.0.1:" + restPort);
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("rest.advertised.port", String.valueOf(restPort));
