@@ -27,6 +27,7 @@ class LayeringTest {
             "sink",     // ClickHouseSinkTask: adapts Connect's calls to the flow
             "flow",     // the per-partition state machines, the budget, the inserter
             "route",    // record -> table and shard
+            "migrate",  // source schema changes applied to ClickHouse at their place in the stream
             "schema",   // record schema -> column plan; type mapping; evolution decisions
             "write",    // INSERT of a sealed buffer, retries, refused rows
             "state",    // remembered ranges and the dedup check of replay safety

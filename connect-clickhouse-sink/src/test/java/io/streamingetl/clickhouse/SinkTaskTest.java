@@ -189,13 +189,26 @@ class SinkTaskTest {
 
     /** A CDC record without key fields would create ORDER BY tuple(): refused, naming what to do. */
     @Test
-    void cdcTableWithoutAKeyIsRefused() {
+    void cdcTableWithoutAKeyIsAChangeLogOrRefused() {
         String topic = "dbserver.nokey_db.person";
         TopicPartition tp = new TopicPartition(topic, 0);
         Schema s = cdcSchema();
         SinkRecord keyless = rec(topic, 0, 0, null, null, s, new Struct(s).put("id", 1L).put("name", "ann")
                 .put("_op", "c").put("_version", 10L).put("_deleted", (byte) 0));
+        SinkRecord again = rec(topic, 0, 1, null, null, s, new Struct(s).put("id", 1L).put("name", "ann")
+                .put("_op", "c").put("_version", 11L).put("_deleted", (byte) 0));
         try (TaskRun run = new TaskRun(props("errors.tolerance", "all"), true, tp)) {
+            run.put(keyless, again);
+            run.commit();
+            assertEquals(0, run.context.errant.size());
+        }
+        assertEquals("MergeTree\t_version\n", q("SELECT engine, sorting_key FROM system.tables WHERE database = 'nokey_db'"
+                + " AND name = 'person'"));
+        assertEquals("1\tann\t10\n1\tann\t11\n", q("SELECT id, name, _version FROM nokey_db.person ORDER BY _version"),
+                "every change once: nothing tells two rows of a keyless table apart");
+        q("DROP TABLE nokey_db.person");
+
+        try (TaskRun run = new TaskRun(props("errors.tolerance", "all", "table.keyless", "error"), true, tp)) {
             run.put(keyless);
             assertEquals(1, run.context.errant.size());
             assertTrue(run.context.errantCauses.get(0).getMessage().contains("no sorting key")

@@ -42,6 +42,7 @@ public final class ClickHouseErrors {
             8,    // THERE_IS_NO_COLUMN
             16,   // NO_SUCH_COLUMN_IN_TABLE
             33,   // CANNOT_READ_ALL_DATA (positional garbage)
+            60,   // UNKNOWN_TABLE (renamed or dropped since: the table's lineage says where its rows go)
             47,   // UNKNOWN_IDENTIFIER
             53,   // TYPE_MISMATCH
             131   // TOO_LARGE_STRING_SIZE (bytes read with the wrong type)
@@ -139,6 +140,15 @@ public final class ClickHouseErrors {
         return t;
     }
 
+    /** A failure as Connect's exception: RetriableException when transient, else ConnectException. */
+    public static ConnectException asConnectException(String what, Throwable t) {
+        Throwable cause = unwrap(t);
+        if (classify(cause) == ErrorClass.TRANSIENT) {
+            return new RetriableException("ClickHouse unavailable during " + what + ": " + cause.getMessage(), cause);
+        }
+        return new ConnectException("ClickHouse rejected " + what + ": " + cause.getMessage(), cause);
+    }
+
     /** Runs a metadata request; transient failures become RetriableException, others ConnectException. */
     public static <T> T call(String what, Callable<T> body) {
         try {
@@ -149,11 +159,7 @@ public final class ClickHouseErrors {
         } catch (ConnectException e) {
             throw e; // already classified by a nested call
         } catch (Exception e) {
-            Throwable cause = unwrap(e);
-            if (classify(cause) == ErrorClass.TRANSIENT) {
-                throw new RetriableException("ClickHouse unavailable during " + what + ": " + cause.getMessage(), cause);
-            }
-            throw new ConnectException("ClickHouse rejected " + what + ": " + cause.getMessage(), cause);
+            throw asConnectException(what, e);
         }
     }
 }

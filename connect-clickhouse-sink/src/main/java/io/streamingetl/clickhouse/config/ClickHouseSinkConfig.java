@@ -37,6 +37,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String GROUP_ERRORS = "Errors and retries";
     public static final String GROUP_DEDUP = "Replay safety";
     public static final String GROUP_CLUSTER = "ClickHouse cluster";
+    public static final String GROUP_MIGRATIONS = "Schema changes";
     public static final String GROUP_TEST = "Testing only";
 
     public static final String URL = "clickhouse.url";
@@ -72,6 +73,9 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String DATETIME_TZ = "table.datetime.timezone";
     public static final String JSON_TYPE = "table.json.type";
     public static final String ENUM_TYPE = "table.enum.type";
+    public static final String KEYLESS = "table.keyless";
+    public static final String DROP_COLUMNS = "schema.changes.drop.columns";
+    public static final String DROP_TABLES = "schema.changes.drop.tables";
 
     public static final String VERSION_FIELD = "cdc.version.field";
     public static final String DELETED_FIELD = "cdc.deleted.field";
@@ -190,6 +194,27 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(JSON_TYPE, Type.STRING, "String", ConfigDef.CaseInsensitiveValidString.in("String", "JSON"),
                 Importance.LOW, "Column type created for JSON text (io.debezium.data.Json) and nested structs.",
                 GROUP_TABLES, ++o, Width.SHORT, "JSON column type");
+        d.define(KEYLESS, Type.STRING, "log", ConfigDef.CaseInsensitiveValidString.in("log", "error"), Importance.MEDIUM,
+                "A CDC table whose records have no key (a source table without a primary key) and no "
+                        + ORDER_BY + ". log: created as an append-only change log, MergeTree ordered by the "
+                        + "version field: every change once, in binlog order (nothing tells two such rows apart, so "
+                        + "no version can replace another and FINAL shows every change). error: the records go to "
+                        + "the DLQ (or fail the task) naming the fix.",
+                GROUP_TABLES, ++o, Width.SHORT, "Tables without a key");
+
+        o = 0;
+        d.define(DROP_COLUMNS, Type.STRING, "keep", ConfigDef.CaseInsensitiveValidString.in("keep", "drop"),
+                Importance.MEDIUM,
+                "Schema-change markers (the enrich SMT's schema.changes=marker): a column the source dropped. keep: "
+                        + "it stays in ClickHouse with its values, new rows get its default. drop: ALTER TABLE ... "
+                        + "DROP COLUMN at the marker's place in the stream.",
+                GROUP_MIGRATIONS, ++o, Width.SHORT, "Dropped columns");
+        d.define(DROP_TABLES, Type.STRING, "rename", ConfigDef.CaseInsensitiveValidString.in("rename", "drop"),
+                Importance.MEDIUM,
+                "Schema-change markers: a table the source dropped. rename: it stays in ClickHouse renamed aside to "
+                        + "<table>_dropped_<yyyyMMdd_HHmmss of the drop>, and a table re-created under the name "
+                        + "starts clean. drop: DROP TABLE.",
+                GROUP_MIGRATIONS, ++o, Width.SHORT, "Dropped tables");
 
         o = 0;
         d.define(VERSION_FIELD, Type.STRING, "_version", Importance.MEDIUM,
@@ -332,7 +357,8 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 getString(PARTITION_BY).trim(), getInt(DEDUP_WINDOW), getInt(CLEANUP_AFTER_SECONDS),
                 java.util.Set.copyOf(getList(LOW_CARDINALITY)), upper(Evolution.class, EVOLUTION),
                 getString(DATETIME_TZ), getString(JSON_TYPE).equalsIgnoreCase("JSON"), enumMode(),
-                getString(VERSION_FIELD), getString(DELETED_FIELD));
+                getString(VERSION_FIELD), getString(DELETED_FIELD), getString(KEYLESS).equalsIgnoreCase("log"),
+                getString(DROP_COLUMNS).equalsIgnoreCase("drop"), getString(DROP_TABLES).equalsIgnoreCase("drop"));
         buffering = new BufferSettings(getInt(BUFFER_MAX_ROWS), getLong(BUFFER_MAX_BYTES),
                 getLong(BUFFER_FLUSH_INTERVAL_MS), getLong(BUFFER_MIN_INSERT_INTERVAL_MS));
         errors = new ErrorSettings(getInt(RETRY_MAX_ATTEMPTS), getLong(RETRY_BACKOFF_MS), getLong(RETRY_BACKOFF_MAX_MS),

@@ -11,11 +11,14 @@ import java.util.Set;
  * @param dedupWindow     non_replicated_deduplication_window of created tables
  * @param versionField    empty: no CDC version column
  * @param deletedField    empty: no delete flag
+ * @param keylessChangeLog a CDC table without a key becomes an append-only change log (else: an error)
+ * @param dropColumns     a column the source dropped is dropped in ClickHouse too (else kept)
+ * @param dropTables      a table the source dropped is dropped in ClickHouse too (else renamed aside)
  */
 public record TableSettings(boolean autoCreate, List<String> orderBy, String partitionBy, int dedupWindow,
                             int cleanupAfterSeconds, Set<String> lowCardinalityFields, Evolution evolution,
                             String dateTimeZone, boolean jsonAsJsonType, EnumMode enumMode, String versionField,
-                            String deletedField) {
+                            String deletedField, boolean keylessChangeLog, boolean dropColumns, boolean dropTables) {
     /** What a record field without a column, or with a wider type than its column, does: schema.evolution. */
     public enum Evolution { NONE, ADD_COLUMNS, WIDEN_COLUMNS }
 

@@ -140,6 +140,60 @@ public final class DdlBuilder {
         return "ALTER TABLE " + id.quoted() + onCluster() + " ADD COLUMN IF NOT EXISTS " + Sql.quote(column) + " " + type;
     }
 
+    /** ADD COLUMN with a DEFAULT expression ({@code defaultExpression} null: none). */
+    public String addColumn(TableId id, String column, String type, String defaultExpression) {
+        return addColumn(id, column, type) + (defaultExpression == null ? "" : " DEFAULT " + defaultExpression);
+    }
+
+    public String renameColumn(TableId id, String from, String to) {
+        return "ALTER TABLE " + id.quoted() + onCluster() + " RENAME COLUMN IF EXISTS " + Sql.quote(from) + " TO "
+                + Sql.quote(to);
+    }
+
+    public String dropColumn(TableId id, String column) {
+        return "ALTER TABLE " + id.quoted() + onCluster() + " DROP COLUMN IF EXISTS " + Sql.quote(column);
+    }
+
+    /** One statement, so a swap ({@code t TO t_old, t_new TO t}) is atomic. */
+    public String renameTables(List<TableId[]> pairs) {
+        return "RENAME TABLE " + pairs.stream().map(p -> p[0].quoted() + " TO " + p[1].quoted())
+                .collect(Collectors.joining(", ")) + onCluster();
+    }
+
+    public String dropTable(TableId id) {
+        return "DROP TABLE IF EXISTS " + id.quoted() + onCluster() + " SYNC";
+    }
+
+    public String truncateTable(TableId id) {
+        return "TRUNCATE TABLE IF EXISTS " + id.quoted() + onCluster();
+    }
+
+    /** A lightweight delete of the rows a TRUNCATE at {@code version} removed: those with a lower version. */
+    public String deleteBelowVersion(TableId id, String versionColumn, long version) {
+        return "DELETE FROM " + id.quoted() + onCluster() + " WHERE " + Sql.quote(versionColumn) + " < "
+                + Long.toUnsignedString(version);
+    }
+
+    public String exchangeTables(TableId a, TableId b) {
+        return "EXCHANGE TABLES " + a.quoted() + " AND " + b.quoted() + onCluster();
+    }
+
+    /**
+     * {@code INSERT INTO into (to...) SELECT select... FROM source [FINAL]}, column by column;
+     * {@code select} are SQL expressions (quoted column names, or a conversion of one).
+     */
+    public static String insertSelect(TableId into, List<String> toColumns, TableId source, List<String> select,
+                                      boolean finalRead) {
+        return "INSERT INTO " + into.quoted() + " (" + toColumns.stream().map(Sql::quote).collect(Collectors.joining(", "))
+                + ") SELECT " + String.join(", ", select) + " FROM " + source.quoted() + (finalRead ? " FINAL" : "");
+    }
+
+    /** Rounds a Decimal column's stored values to {@code scale} digits, half away from zero, as MySQL does. */
+    public String roundColumn(TableId id, String column, int scale) {
+        return "ALTER TABLE " + id.quoted() + onCluster() + " UPDATE " + Sql.quote(column) + " = round("
+                + Sql.quote(column) + ", " + scale + ") WHERE 1 SETTINGS mutations_sync = 2";
+    }
+
     public String modifyColumn(TableId id, String column, String type) {
         return "ALTER TABLE " + id.quoted() + onCluster() + " MODIFY COLUMN " + Sql.quote(column) + " " + type;
     }

@@ -9,6 +9,7 @@ import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.clickhouse.client.ClickHouseErrors;
 import io.streamingetl.clickhouse.cluster.Shard;
 import io.streamingetl.clickhouse.cluster.Shards;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +123,88 @@ public final class TableManager {
         for (TableId t : layers(id)) {
             execute(ddl.modifyColumn(t, column, type));
         }
+    }
+
+    /** Rounds a Decimal column's values to {@code scale} digits where the rows are stored (the local tables). */
+    public void roundColumn(TableId id, String column, int scale) {
+        execute(ddl.roundColumn(shards.local(id), column, scale));
+    }
+
+    public void addColumn(TableId id, String column, String type, String defaultExpression) {
+        for (TableId t : layers(id)) {
+            execute(ddl.addColumn(t, column, type, defaultExpression));
+        }
+    }
+
+    public void renameColumn(TableId id, String from, String to) {
+        for (TableId t : layers(id)) {
+            execute(ddl.renameColumn(t, from, to));
+        }
+    }
+
+    public void dropColumn(TableId id, String column) {
+        for (TableId t : layers(id)) {
+            execute(ddl.dropColumn(t, column));
+        }
+    }
+
+    /**
+     * Renames tables in one statement (a swap stays atomic on each server). Sharded, the local
+     * tables are renamed on every node, and each Distributed table is re-created under its new
+     * name over its renamed local table (a Distributed table names its local table).
+     */
+    public void renameTables(List<TableId[]> pairs) {
+        if (!shards.sharded()) {
+            execute(ddl.renameTables(pairs));
+            return;
+        }
+        List<TableId[]> locals = new ArrayList<>();
+        for (TableId[] p : pairs) {
+            locals.add(new TableId[] {shards.local(p[0]), shards.local(p[1])});
+        }
+        execute(ddl.renameTables(locals));
+        for (TableId[] p : pairs) {
+            execute(ddl.dropTable(p[0]));
+        }
+        for (TableId[] p : pairs) {
+            TableDescription local = describeOn(0, p[1]);
+            if (local != null) {
+                execute(ddl.createDistributed(p[1], shards.local(p[1]), cluster.shardingKey(local)));
+            }
+        }
+    }
+
+    public void dropTable(TableId id) {
+        for (TableId t : layers(id)) {
+            execute(ddl.dropTable(t));
+        }
+    }
+
+    /** Empties the table (its local tables when sharded: they hold the rows). */
+    public void truncate(TableId id) {
+        execute(ddl.truncateTable(shards.local(id)));
+    }
+
+    /** Removes the rows whose {@code versionColumn} is below {@code version} (a lightweight delete). */
+    public void deleteBelowVersion(TableId id, String versionColumn, long version) {
+        execute(ddl.deleteBelowVersion(shards.local(id), versionColumn, version));
+    }
+
+    /** Swaps two tables' contents atomically (one server: a Distributed table cannot be swapped under its shards). */
+    public void exchange(TableId a, TableId b) {
+        if (shards.sharded()) {
+            throw new ConnectException("swapping " + a + " and " + b + " is not supported on a sharded cluster");
+        }
+        execute(ddl.exchangeTables(a, b));
+    }
+
+    /** Copies rows between two tables of this server (one server only). */
+    public void insertSelect(TableId into, List<String> toColumns, TableId source, List<String> select,
+                             boolean finalRead) {
+        if (shards.sharded()) {
+            throw new ConnectException("copying " + source + " into " + into + " is not supported on a sharded cluster");
+        }
+        execute(DdlBuilder.insertSelect(into, toColumns, source, select, finalRead));
     }
 
     /** The tables a column change must reach: the local one first, then the Distributed one reading it. */

@@ -13,6 +13,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the flow asks of ClickHouse: where a record's row goes and how it is encoded, the
@@ -45,4 +46,16 @@ public interface Destination {
 
     /** An insert into {@code table} failed because its columns changed: what is known of it is stale. */
     void tableChanged(TableId table);
+
+    /**
+     * Applies the source schema change a marker record carries (every row before it is in
+     * ClickHouse); idempotent, as a replay applies it again. Returns the tables whose structure changed.
+     */
+    Set<TableId> applySchemaChange(SinkRecord marker, Target target);
+
+    /**
+     * Remembers that the marker at {@code offset} of {@code partition} was applied, as an inserted
+     * range of {@code target}: a replay then skips every record before it.
+     */
+    void rememberApplied(Target target, TopicPartition partition, long offset);
 }

@@ -5,6 +5,7 @@ import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.cluster.Target;
 import io.streamingetl.clickhouse.encode.RowFormat;
 import io.streamingetl.clickhouse.schema.ColumnPlan;
+import io.streamingetl.clickhouse.schema.SchemaChange;
 import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.clickhouse.state.Range;
 import org.apache.kafka.common.TopicPartition;
@@ -59,7 +60,7 @@ import java.util.function.Predicate;
  */
 final class PartitionFlow {
     /** What {@link #take} did with a record. */
-    enum Taken { REDELIVERED, TOMBSTONE, ALREADY_INSERTED, APPENDED }
+    enum Taken { REDELIVERED, TOMBSTONE, ALREADY_INSERTED, APPENDED, SCHEMA_CHANGE }
 
     private final TopicPartition partition;
     private final FlowContext context;
@@ -78,6 +79,7 @@ final class PartitionFlow {
     private boolean positionStale;
     /** A record of this partition was taken (not skipped for a rewind) in the batch in progress. */
     private boolean tookInBatch;
+    private Target pendingSchemaChange;
 
     PartitionFlow(TopicPartition partition, FlowContext context) {
         this.partition = partition;
@@ -109,16 +111,27 @@ final class PartitionFlow {
             return Taken.REDELIVERED;
         }
         positionReached(offset);
-        if (record.value() == null) {
+        boolean marker = SchemaChange.isMarker(record);
+        if (record.value() == null && !marker) {
             next = offset + 1; // tombstones only serve log compaction; deletes arrive as rows with the delete flag
             return Taken.TOMBSTONE;
         }
         TableBuffer buffer;
         try {
             Target target = context.destination().target(record);
+            if (target == null) {
+                next = offset + 1; // a row of a table the source dropped since (schema.changes.drop.tables=drop)
+                return Taken.TOMBSTONE;
+            }
             if (insertedBefore(target, offset)) {
                 next = offset + 1;
                 return Taken.ALREADY_INSERTED;
+            }
+            if (marker) {
+                // next stays: the marker is taken once it is applied (schemaChangeApplied), and comes
+                // again with the batch if applying it fails.
+                pendingSchemaChange = target;
+                return Taken.SCHEMA_CHANGE;
             }
             ColumnPlan plan = context.destination().plan(record, target);
             buffer = bufferFor(target, plan.format(), offset);
@@ -134,6 +147,21 @@ final class PartitionFlow {
             seal(buffer.target());
         }
         return Taken.APPENDED;
+    }
+
+    /** The target of the schema-change marker {@link #take} returned SCHEMA_CHANGE for, until it is applied. */
+    Target pendingSchemaChange() {
+        return pendingSchemaChange;
+    }
+
+    /**
+     * The marker at {@code offset} was applied: it counts as an inserted range of its target, so
+     * the records before it are skipped on a replay, and the partition moves past it.
+     */
+    void schemaChangeApplied(long offset) {
+        remembered.put(pendingSchemaChange, new Range(offset, offset));
+        pendingSchemaChange = null;
+        next = offset + 1;
     }
 
     /** Whether the row for {@code target} at {@code offset} was inserted in a range before a restart. */
@@ -381,6 +409,7 @@ final class PartitionFlow {
         open.clear();
         sealed.clear();
         next = -1;
+        pendingSchemaChange = null;
         tookInBatch = false; // what it took in this batch comes again
         return dropped;
     }

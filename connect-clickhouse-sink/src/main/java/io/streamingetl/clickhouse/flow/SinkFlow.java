@@ -1,9 +1,11 @@
 package io.streamingetl.clickhouse.flow;
 
 import io.streamingetl.clickhouse.cluster.ShardHealth;
+import io.streamingetl.clickhouse.cluster.Target;
 import io.streamingetl.clickhouse.config.BufferSettings;
 import io.streamingetl.clickhouse.config.ErrorSettings;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +37,11 @@ public final class SinkFlow {
      */
     static final Logger TIMELINE = LoggerFactory.getLogger("io.streamingetl.clickhouse.timeline");
 
+    private final FlowContext context;
     private final Partitions partitions;
     private final Inserter inserter;
-    private final Upstream upstream;
     private final ShardHealth health;
     private final SinkMetrics metrics;
-    private final LongSupplier clock;
     private final long maxBlockMs;
     /** False while a put() is in progress or ended in a RetriableException: the next put() is then the same batch. */
     private boolean lastPutCompleted = true;
@@ -56,14 +58,12 @@ public final class SinkFlow {
     SinkFlow(String connector, Destination destination, Upstream upstream, BufferSettings buffering, ErrorSettings errors,
              ShardHealth health, SinkMetrics metrics, boolean keepRecords, LongSupplier clock) {
         BufferBudget budget = new BufferBudget(buffering.maxBytes());
-        FlowContext context = new FlowContext(connector, keepRecords, destination, upstream, FlushPolicy.of(buffering),
+        this.context = new FlowContext(connector, keepRecords, destination, upstream, FlushPolicy.of(buffering),
                 budget, clock);
         this.partitions = new Partitions(context);
         this.inserter = new Inserter(context, partitions, health, errors.crashAfterInsert());
-        this.upstream = upstream;
         this.health = health;
         this.metrics = metrics;
-        this.clock = clock;
         this.maxBlockMs = errors.maxBlockMs();
         metrics.bufferGauges(budget::bytes, budget::rows, buffering.maxBytes());
     }
@@ -95,7 +95,10 @@ public final class SinkFlow {
             if (flow == null) {
                 continue; // rewound during this batch: its records come again after the seek
             }
-            take(flow, record);
+            if (take(flow, record) == PartitionFlow.Taken.SCHEMA_CHANGE) {
+                applySchemaChange(flow, record, deadline);
+                continue;
+            }
             boolean full = partitions.budget().full();
             if (full) {
                 partitions.sealLargest();
@@ -105,19 +108,43 @@ public final class SinkFlow {
                 inserter.requireRoom();
             }
         }
-        partitions.sealDue(clock.getAsLong());
+        partitions.sealDue(context.nowMs());
         inserter.insertSealed(deadline);
         partitions.batchCompleted();
         lastPutCompleted = true;
     }
 
-    private void take(PartitionFlow flow, SinkRecord record) {
+    private PartitionFlow.Taken take(PartitionFlow flow, SinkRecord record) {
         try {
-            if (flow.take(record) == PartitionFlow.Taken.ALREADY_INSERTED) {
+            PartitionFlow.Taken taken = flow.take(record);
+            if (taken == PartitionFlow.Taken.ALREADY_INSERTED) {
                 metrics.replaySkipped();
             }
+            return taken;
         } catch (DataException e) {
-            upstream.bad(record, e);
+            context.upstream().bad(record, e);
+            return null;
+        }
+    }
+
+    /**
+     * A source schema change at its place in the partition: everything before it goes in first,
+     * then the change is applied and remembered as the partition's progress; other partitions
+     * holding rows of the tables it changed are rewound, so those rows are encoded for the new
+     * columns. A failure leaves the marker untaken: Connect delivers the batch again.
+     */
+    private void applySchemaChange(PartitionFlow flow, SinkRecord marker, long deadline) {
+        flow.sealAll();
+        inserter.drain(flow, deadline);
+        if (flow.hasSealed() || flow.pendingSchemaChange() == null) {
+            return; // rewound while draining: the marker comes again after the seek
+        }
+        Target target = flow.pendingSchemaChange();
+        Set<TableId> changed = context.destination().applySchemaChange(marker, target);
+        context.destination().rememberApplied(target, flow.partition(), marker.kafkaOffset());
+        flow.schemaChangeApplied(marker.kafkaOffset());
+        for (TableId table : changed) {
+            partitions.rewind(table);
         }
     }
 
@@ -126,7 +153,7 @@ public final class SinkFlow {
      * row is not yet in ClickHouse.
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        long now = clock.getAsLong();
+        long now = context.nowMs();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
             PartitionFlow flow = partitions.get(e.getKey());
             if (flow != null) {

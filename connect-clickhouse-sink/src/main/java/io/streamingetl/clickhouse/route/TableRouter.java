@@ -44,18 +44,24 @@ public final class TableRouter {
 
     public TableId route(SinkRecord record) {
         String topic = record.topic();
+        if (!readsFields || topicMap.containsKey(topic)) {
+            return route(topic, null, null);
+        }
+        return route(topic, fieldValue(record.value(), dbField), fieldValue(record.value(), tableField));
+    }
+
+    /**
+     * The table of {@code topic} whose routing fields hold {@code db} and {@code table} (null: not
+     * set): a record's, or a source table named by a schema-change marker.
+     */
+    public TableId route(String topic, String db, String table) {
         String mapped = topicMap.get(topic);
         if (mapped != null) {
             int dot = mapped.indexOf('.');
             return dot > 0 ? new TableId(mapped.substring(0, dot), mapped.substring(dot + 1))
                     : new TableId(defaultDb, mapped);
         }
-        if (!readsFields) {
-            return byTopic.computeIfAbsent(topic, t -> build(t, null, null));
-        }
-        String db = fieldValue(record.value(), dbField);
-        String table = fieldValue(record.value(), tableField);
-        if (db == null && table == null) {
+        if (!readsFields || (db == null && table == null)) {
             return byTopic.computeIfAbsent(topic, t -> build(t, null, null));
         }
         return build(topic, db, table);
@@ -85,7 +91,7 @@ public final class TableRouter {
         Object v = null;
         if (value instanceof Struct s) {
             Field f = s.schema().field(name);
-            v = f == null ? null : s.get(f);
+            v = f == null ? null : s.getWithoutDefault(f.name());
         } else if (value instanceof Map<?, ?> m) {
             v = m.get(name);
         }

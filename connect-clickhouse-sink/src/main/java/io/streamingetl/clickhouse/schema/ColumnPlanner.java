@@ -79,6 +79,21 @@ public final class ColumnPlanner {
         return server().dates();
     }
 
+    /**
+     * The ClickHouse type of a source column described by a schema-change marker: the type a record
+     * of it will map to (see {@link SourceColumns}), or null when it does not map to one column.
+     */
+    public String columnType(SchemaChange.SourceColumn column, boolean sortKey) {
+        Schema s = SourceColumns.connectSchema(column);
+        return s == null ? null : registry.columnType(s, context().forField(column.name()), sortKey);
+    }
+
+    /** The columns of {@code table} as ClickHouse has them now (read afresh), or null when it does not exist. */
+    public TableDescription describeNow(TableId table) {
+        descriptions.remove(table);
+        return description(table);
+    }
+
     /** Drops what is known about a table: the next record re-reads system.columns. */
     public void invalidate(TableId table) {
         descriptions.remove(table);
@@ -231,12 +246,20 @@ public final class ColumnPlanner {
     private void create(TableId table, SinkRecord record, boolean cdc) {
         Schema schema = record.valueSchema();
         List<String> orderBy = orderBy(record);
+        boolean changeLog = false;
         if (cdc && orderBy.isEmpty()) {
-            // ReplacingMergeTree with ORDER BY tuple() would merge the whole table into one row.
-            throw new DataException("CDC table " + table + " would have no sorting key: the record has no key "
-                    + "fields and " + ClickHouseSinkConfig.ORDER_BY + " is empty. Give the topic a key (a primary "
-                    + "key in the source table, or Debezium's message.key.columns) or set "
-                    + ClickHouseSinkConfig.ORDER_BY + ", or create the table yourself");
+            if (!settings.keylessChangeLog()) {
+                // ReplacingMergeTree with ORDER BY tuple() would merge the whole table into one row.
+                throw new DataException("CDC table " + table + " would have no sorting key: the record has no key "
+                        + "fields and " + ClickHouseSinkConfig.ORDER_BY + " is empty. Give the topic a key (a primary "
+                        + "key in the source table, or Debezium's message.key.columns), set "
+                        + ClickHouseSinkConfig.ORDER_BY + " or " + ClickHouseSinkConfig.KEYLESS + "=log, or create "
+                        + "the table yourself");
+            }
+            // No key: nothing tells two rows apart, so no version can replace another. Every change
+            // is kept once, in binlog order: an append-only change log.
+            orderBy = List.of(settings.versionField());
+            changeLog = true;
         }
         List<ColumnDef> cols = new ArrayList<>();
         for (Field f : schema.fields()) {
@@ -255,9 +278,10 @@ public final class ColumnPlanner {
             tables.createDatabase(table.database());
             createdDatabases.add(table.database());
         }
+        boolean replacing = cdc && !changeLog;
         TableSpec spec = new TableSpec(cols, orderBy, settings.partitionBy(),
-                cdc ? settings.versionField() : null, cdc ? settings.deletedField() : null, settings.dedupWindow(),
-                cdc ? settings.cleanupAfterSeconds() : 0);
+                replacing ? settings.versionField() : null, replacing ? settings.deletedField() : null,
+                settings.dedupWindow(), replacing ? settings.cleanupAfterSeconds() : 0);
         tables.createTable(table, spec);
         descriptions.remove(table);
     }
@@ -326,7 +350,8 @@ public final class ColumnPlanner {
         }
         for (Field f : missing) {
             String type = registry.columnType(f.schema(), context().forField(f.name()), false);
-            tables.addColumn(table, f.name(), type);
+            // The source's default, so rows that existed before read it (ClickHouse computes it for older parts).
+            tables.addColumn(table, f.name(), type, ColumnDefaults.fromConnect(f.schema(), type));
         }
         descriptions.remove(table);
         TableDescription fresh = description(table);

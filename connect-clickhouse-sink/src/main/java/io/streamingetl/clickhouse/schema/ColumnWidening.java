@@ -50,7 +50,7 @@ public final class ColumnWidening {
     }
 
     /** {@code field} when every value of {@code column} fits it and it holds more, else null. */
-    static String widerBase(String column, String field) {
+    public static String widerBase(String column, String field) {
         Matcher c = INT.matcher(column);
         Matcher f = INT.matcher(field);
         if (c.matches() && f.matches()) {

@@ -2,7 +2,7 @@ package io.streamingetl.clickhouse.schema;
 
 /** Which field types can be written into which existing column types. */
 public final class TypeFamilies {
-    enum Family { INT, FLOAT, DECIMAL, BOOL, STRING, DATE, DATETIME, TIME, UUID, ARRAY, MAP, JSON, ENUM, OTHER }
+    public enum Family { INT, FLOAT, DECIMAL, BOOL, STRING, DATE, DATETIME, TIME, UUID, ARRAY, MAP, JSON, ENUM, OTHER }
 
     private TypeFamilies() {
     }
@@ -23,7 +23,7 @@ public final class TypeFamilies {
         return t;
     }
 
-    static Family family(String type) {
+    public static Family family(String type) {
         String t = base(type);
         if (t.matches("U?Int(8|16|32|64|128|256)")) {
             return Family.INT;

@@ -1,6 +1,7 @@
 package io.streamingetl.clickhouse.sink;
 
 import io.streamingetl.clickhouse.buffer.TableBuffer;
+import io.streamingetl.clickhouse.client.ClickHouseErrors;
 import io.streamingetl.clickhouse.cluster.Shard;
 import io.streamingetl.clickhouse.cluster.ShardHealth;
 import io.streamingetl.clickhouse.cluster.Shards;
@@ -10,24 +11,30 @@ import io.streamingetl.clickhouse.ddl.DdlBuilder;
 import io.streamingetl.clickhouse.ddl.TableManager;
 import io.streamingetl.clickhouse.flow.Destination;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
+import io.streamingetl.clickhouse.migrate.SchemaChanges;
 import io.streamingetl.clickhouse.route.RowRouter;
 import io.streamingetl.clickhouse.route.TableRouter;
 import io.streamingetl.clickhouse.schema.ColumnPlan;
 import io.streamingetl.clickhouse.schema.ColumnPlanner;
+import io.streamingetl.clickhouse.schema.SchemaChange;
 import io.streamingetl.clickhouse.schema.TypeRegistry;
 import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.clickhouse.state.DedupCheck;
 import io.streamingetl.clickhouse.state.Range;
 import io.streamingetl.clickhouse.state.RangeKey;
 import io.streamingetl.clickhouse.state.RangeStore;
+import io.streamingetl.clickhouse.state.TableLineage;
 import io.streamingetl.clickhouse.write.ClickHouseWriter;
 import io.streamingetl.clickhouse.write.ClickHouseWriter.RejectedRows;
 import io.streamingetl.clickhouse.write.InsertFailure;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The real {@link Destination}: the servers of the config, the router and planner that map records
@@ -35,12 +42,15 @@ import java.util.Map;
  * Built once per task; closing it closes the clients.
  */
 final class ClickHouseDestination implements Destination, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClickHouseDestination.class);
+
     private final Shards shards;
     private final TableManager tables;
     private final ColumnPlanner planner;
     private final RowRouter router;
     private final RangeStore ranges;
     private final ClickHouseWriter writer;
+    private final SchemaChanges schemaChanges;
     private boolean rangeTableReady;
 
     ClickHouseDestination(ClickHouseSinkConfig config, String connector, SinkMetrics metrics) {
@@ -50,8 +60,11 @@ final class ClickHouseDestination implements Destination, AutoCloseable {
         boolean replaySafe = config.replay().enabled();
         ranges = replaySafe ? new RangeStore(shards, new TableId(config.connection().database(),
                 config.replay().stateTable()), connector) : null;
+        TableLineage lineage = new TableLineage(shards, tables,
+                new TableId(config.connection().database(), config.replay().stateTable() + "_lineage"));
         router = new RowRouter(new TableRouter(config.routing()), planner, replaySafe ? new DedupCheck(shards) : null,
-                shards.count());
+                lineage, config.tables().versionField(), shards.count());
+        schemaChanges = new SchemaChanges(tables, planner, config.tables(), lineage);
         // An attempt waits a little longer than the socket timeout, so a slow answer is the socket's to report.
         writer = new ClickHouseWriter(shards, ranges, config.errors(), config.connection().socketTimeoutMs() + 10_000L,
                 metrics);
@@ -103,6 +116,31 @@ final class ClickHouseDestination implements Destination, AutoCloseable {
     @Override
     public void tableChanged(TableId table) {
         planner.invalidate(table);
+        router.forget(table);
+    }
+
+    @Override
+    public Set<TableId> applySchemaChange(SinkRecord marker, Target target) {
+        SchemaChange change = SchemaChange.of(marker);
+        log.info("Applying the source's schema change at {}-{} offset {} to {}: {}", marker.topic(),
+                marker.kafkaPartition(), marker.kafkaOffset(), target.table(), change.ddl());
+        Set<TableId> changed = schemaChanges.apply(change, (db, table) -> router.table(marker.topic(), db, table));
+        changed.forEach(router::forget);
+        return changed;
+    }
+
+    /** As an insert's range: the marker's offset, remembered on the shard of its target. */
+    @Override
+    public void rememberApplied(Target target, TopicPartition partition, long offset) {
+        if (ranges == null) {
+            return;
+        }
+        try {
+            ranges.remember(new RangeKey(target, partition), new Range(offset, offset), 60_000);
+        } catch (Exception e) {
+            throw ClickHouseErrors.asConnectException("remember the schema change at " + partition + " offset "
+                    + offset, e);
+        }
     }
 
     @Override

@@ -25,7 +25,10 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.common.record.TimestampType;
+import io.streamingetl.clickhouse.schema.SchemaChange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ class FlowModelTest {
         }
         System.out.printf("FlowModelTest seed %d: %d steps, %s%n", seed, steps, run.events);
         for (String kind : List.of("retriable", "seek", "schema error", "landed without answer", "revoked", "lost",
-                "crash", "replay skipped", "dead letter", "filtered")) {
+                "crash", "replay skipped", "dead letter", "filtered", "schema change applied")) {
             assertTrue(run.events.getOrDefault(kind, 0L) > 0, "the run exercised '" + kind + "': " + run.events);
         }
     }
@@ -128,6 +131,7 @@ class FlowModelTest {
                 committed.put(tp, 0L);
             }
             clickHouse.trace = this::trace;
+            clickHouse.log = log;
             clickHouse.random = random;
             startTask();
         }
@@ -340,7 +344,8 @@ class FlowModelTest {
                 verified.put(tp, upTo);
                 for (Entry e : log.get(tp).subList((int) from, (int) upTo)) {
                     boolean there = e.lands() ? clickHouse.rows.containsKey(e.id)
-                            : ((e.bad || e.poison) && !e.filtered) ? dlq.has(e) : true;
+                            : ((e.bad || e.poison) && !e.filtered) ? dlq.has(e)
+                            : !e.marker || clickHouse.appliedMarkers.contains(e.tp.partition() + "@" + e.offset);
                     if (!there) {
                         throw new AssertionError(tp + " committed up to " + upTo + " but offset " + e.offset
                                 + " (" + e.describe() + ") is neither in ClickHouse nor a dead letter");
@@ -408,6 +413,15 @@ class FlowModelTest {
             }
             closeMetrics();
             events.put("dead letter", (long) dlq.seen.size());
+            events.put("schema change applied", (long) clickHouse.appliedMarkers.size());
+            for (List<Entry> entries : log.values()) {
+                for (Entry e : entries) {
+                    if (e.marker && !e.filtered) {
+                        assertTrue(clickHouse.appliedMarkers.contains(e.tp.partition() + "@" + e.offset),
+                                "the schema change " + e.describe() + " was applied");
+                    }
+                }
+            }
             events.put("schema error", (long) clickHouse.schemaErrors);
             events.put("landed without answer", (long) clickHouse.landedWithoutAnswer);
         }
@@ -437,10 +451,12 @@ class FlowModelTest {
         final boolean bad;
         final boolean poison;
         final boolean filtered;
+        /** A schema-change marker of its table (an ALTER the source ran at this place of the stream). */
+        final boolean marker;
         final SinkRecord record;
 
         private Entry(TopicPartition tp, long offset, int table, boolean tombstone, boolean bad, boolean poison,
-                      boolean filtered) {
+                      boolean filtered, boolean marker) {
             this.tp = tp;
             this.offset = offset;
             this.id = tp.partition() * 1_000_000L + offset;
@@ -449,6 +465,15 @@ class FlowModelTest {
             this.bad = bad;
             this.poison = poison;
             this.filtered = filtered;
+            this.marker = marker;
+            if (marker) {
+                ConnectHeaders headers = new ConnectHeaders();
+                headers.addString(SchemaChange.HEADER, "{\"format\":1,\"kind\":\"ALTER\",\"db\":\"db\",\"table\":\"t"
+                        + table + "\",\"version\":" + id + ",\"ddl\":\"ALTER TABLE t" + table + " ...\"}");
+                this.record = new SinkRecord(tp.topic(), tp.partition(), null, null, null, null, offset, null,
+                        TimestampType.NO_TIMESTAMP_TYPE, headers);
+                return;
+            }
             Struct value = tombstone ? null : new Struct(VALUE).put("t", bad ? -1 : table).put("id", id)
                     .put("poison", poison);
             this.record = new SinkRecord(tp.topic(), tp.partition(), null, null, tombstone ? null : VALUE, value, offset);
@@ -456,17 +481,18 @@ class FlowModelTest {
 
         static Entry random(TopicPartition tp, long offset, Random r) {
             int kind = r.nextInt(100);
-            return new Entry(tp, offset, r.nextInt(TABLES), kind == 0, kind == 1, kind == 2, kind == 3 || kind == 4);
+            return new Entry(tp, offset, r.nextInt(TABLES), kind == 0, kind == 1, kind == 2, kind == 3 || kind == 4,
+                    kind == 5);
         }
 
         /** Whether its row is meant to be in ClickHouse. */
         boolean lands() {
-            return !tombstone && !bad && !poison && !filtered;
+            return !tombstone && !bad && !poison && !filtered && !marker;
         }
 
         String describe() {
             return tp + "@" + offset + (tombstone ? " tombstone" : bad ? " bad" : poison ? " refused by ClickHouse"
-                    : filtered ? " filtered" : " for t" + table);
+                    : filtered ? " filtered" : marker ? " schema change of t" + table : " for t" + table);
         }
     }
 
@@ -489,6 +515,9 @@ class FlowModelTest {
         final Map<TableId, Integer> schemaErrorAt = new HashMap<>();
         /** Tables altered since their last successful insert: one ALTER at a time per table. */
         final Set<TableId> altered = new HashSet<>();
+        /** Markers applied at least once (a replay applies one again, as the sink's changes are idempotent). */
+        final Set<String> appliedMarkers = new HashSet<>();
+        Map<TopicPartition, List<Entry>> log;
         /** Whether inserts fail now, each at random: a fault in the middle of a put, after others went in. */
         boolean faults;
         Random random;
@@ -514,6 +543,9 @@ class FlowModelTest {
 
         @Override
         public Target target(SinkRecord record) {
+            if (SchemaChange.isMarker(record)) {
+                return new Target(new TableId("db", SchemaChange.of(record).table()), 0);
+            }
             int t = ((Struct) record.value()).getInt32("t");
             if (t < 0) {
                 throw new DataException("field 't' is negative");
@@ -578,6 +610,42 @@ class FlowModelTest {
                 landedWithoutAnswer++;
                 throw new InsertFailure("socket timeout", ErrorClass.TRANSIENT, -1, null);
             }
+        }
+
+        /**
+         * The source's ALTER at the marker's place: the table's columns change. Checked: every row of
+         * the partition before the marker for that table is in, and none after it.
+         */
+        @Override
+        public Set<TableId> applySchemaChange(SinkRecord marker, Target target) {
+            TableId table = target.table();
+            int t = Integer.parseInt(table.table().substring(1));
+            for (Entry e : log.get(new TopicPartition(marker.topic(), marker.kafkaPartition()))) {
+                if (e.table != t || !e.lands()) {
+                    continue;
+                }
+                boolean in = rows.containsKey(e.id);
+                if (e.offset < marker.kafkaOffset() && !in) {
+                    throw new AssertionError("schema change at " + marker.kafkaOffset() + " applied before the row at "
+                            + e.offset + " of " + table + " went in");
+                }
+                if (e.offset > marker.kafkaOffset() && in && !appliedMarkers.contains(marker.kafkaPartition() + "@"
+                        + marker.kafkaOffset())) {
+                    throw new AssertionError("schema change at " + marker.kafkaOffset() + " applied after the row at "
+                            + e.offset + " of " + table + " went in");
+                }
+            }
+            if (appliedMarkers.add(marker.kafkaPartition() + "@" + marker.kafkaOffset())) {
+                versions.put(table, version(table) + 1);
+            }
+            plans.remove(table);
+            trace.accept("  schema change of " + table + " at " + marker.kafkaOffset());
+            return Set.of(table);
+        }
+
+        @Override
+        public void rememberApplied(Target target, TopicPartition partition, long offset) {
+            ranges.put(new RangeKey(target, partition), new Range(offset, offset));
         }
 
         @Override
