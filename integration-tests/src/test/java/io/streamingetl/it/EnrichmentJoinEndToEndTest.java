@@ -124,6 +124,30 @@ class EnrichmentJoinEndToEndTest {
         String cambridge = stack.clickHouse().query("SELECT people, _deleted FROM streaming_etl_db.people_per_city "
                 + "WHERE city = 'Cambridge' ORDER BY _version DESC LIMIT 1").strip();
         assertEquals("0\t1", cambridge, "Cambridge's last aggregate row: 0 people, a delete");
+
+        // The source tables gain columns: the join and the views read the columns they name, and
+        // go on; the CDC tables in ClickHouse gain them too (schema-change markers).
+        SourceDatabase.transaction(stack.mariaDb(), "ALTER TABLE streaming_etl_db.person ADD COLUMN nickname VARCHAR(20) NULL",
+                "ALTER TABLE streaming_etl_db.address ADD COLUMN floor INT NOT NULL DEFAULT 0");
+        SourceDatabase.transaction(stack.mariaDb(), "UPDATE streaming_etl_db.person SET nickname = 'Ada', first_name = 'Ada'"
+                + " WHERE id = 1", "INSERT INTO streaming_etl_db.address (id, person_id, street, city, postal_code, country,"
+                + " floor) VALUES (11, 2, 'Sesame St 1', 'London', NULL, 'UK', 3)");
+        awaitEqual("person_enriched FINAL after person and address gained a column", this::sourceEnriched,
+                () -> clickHouseEnriched("streaming_etl_db.person_enriched FINAL WHERE _deleted = 0"));
+        awaitEqual("people_per_city FINAL after the added columns", this::sourceCities,
+                () -> clickHouseCities("SELECT city, people FROM streaming_etl_db.people_per_city FINAL WHERE _deleted = 0"));
+        awaitEqual("person_enriched_joined (ClickHouse view) after the added columns", this::sourceEnriched,
+                () -> clickHouseEnriched("streaming_etl_db.person_enriched_joined"));
+        assertEquals("Ada\t0\n", stack.clickHouse().query("SELECT p.nickname, a.floor FROM streaming_etl_db.person AS p FINAL"
+                + " JOIN streaming_etl_db.address AS a FINAL ON a.person_id = p.id WHERE p.id = 1 AND a.id = 1"));
+
+        // A column the join reads is renamed: the app cannot guess the mapping, so it stops, naming
+        // the topic and the field, rather than joining NULLs (its SQL must be updated first).
+        SourceDatabase.transaction(stack.mariaDb(), "ALTER TABLE streaming_etl_db.person RENAME COLUMN email TO email_address");
+        SourceDatabase.transaction(stack.mariaDb(), "UPDATE streaming_etl_db.person SET last_name = 'Lovelace-King' WHERE id = 1");
+        Wait.until("the enrichment app stops on the renamed column", Duration.ofMinutes(2), () -> !app.process().isAlive());
+        String log = app.process().logTail(200);
+        assertTrue(log.contains("dbserver.streaming_etl_db.person") && log.contains("no field 'email'"), log);
     }
 
     /** Inserts, updates and deletes on all three tables, in separate transactions as users would. */

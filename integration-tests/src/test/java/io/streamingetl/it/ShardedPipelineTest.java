@@ -2,6 +2,7 @@ package io.streamingetl.it;
 
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -50,7 +51,7 @@ class ShardedPipelineTest {
         stack.clickHouseCluster().onEveryNode("CREATE DATABASE " + DB);
         ConnectorConfig sink = stack.clusterSinkConfig(DB).named("sp-sink")
                 .with("retry.backoff.max.ms", "1000")
-                .with("topics.regex", "sp\\." + DB + "\\.(rnd|evo)")
+                .with("topics.regex", "sp\\." + DB + "\\.(rnd|evo.*)")
                 .with("errors.tolerance", "none");
         stack.connect().rest().putConnector("sp-sink", sink.config());
         stack.connect().rest().awaitRunning(SOURCE, 1, Duration.ofSeconds(90));
@@ -129,7 +130,7 @@ class ShardedPipelineTest {
     }
 
     @Test
-    void aNewSourceColumnReachesEveryNode() throws Exception {
+    void newColumnsAndSchemaChangesReachEveryNode() throws Exception {
         SourceDatabase.transaction(stack.mariaDb(), "INSERT INTO " + DB + ".evo (id, email, n) VALUES (1, 'a', 1), (2, 'b', 2)");
         awaitFinalEqualsSource("evo");
         SourceDatabase.transaction(stack.mariaDb(), "ALTER TABLE " + DB + ".evo ADD COLUMN note VARCHAR(32)");
@@ -148,6 +149,32 @@ class ShardedPipelineTest {
         }
         assertEquals("58\n", node(2).query("SELECT count() FROM " + DB + ".evo FINAL WHERE note LIKE 'note %'"));
         assertEquals("later\n", node(2).query("SELECT note FROM " + DB + ".evo FINAL WHERE id = 1"));
+
+        // Schema-change markers reach every shard's local table and each node's Distributed table.
+        SourceDatabase.transaction(stack.mariaDb(), "ALTER TABLE " + DB + ".evo ADD COLUMN c INT NOT NULL DEFAULT 7",
+                "ALTER TABLE " + DB + ".evo RENAME COLUMN note TO remark");
+        SourceDatabase.transaction(stack.mariaDb(), "INSERT INTO " + DB + ".evo (id, email, n, remark, c) VALUES (61, 'f', 61, 'r', 8)");
+        AwaitEqual.until("evo: the added column's default and the renamed column's data on both shards",
+                Duration.ofSeconds(90), () -> "60\t7\t58\n", () -> node(2).query("SELECT countIf(c = 7), min(c),"
+                        + " countIf(remark LIKE 'note %') FROM " + DB + ".evo FINAL"));
+        for (int shard = 1; shard <= 2; shard++) {
+            for (String table : new String[] {"evo_local", "evo"}) {
+                assertEquals("c\tInt32\nremark\tNullable(String)\n", node(shard).query("SELECT name, type FROM system.columns"
+                        + " WHERE database = '" + DB + "' AND table = '" + table + "' AND name IN ('c', 'remark', 'note')"
+                        + " ORDER BY name"), table + " on shard " + shard);
+            }
+        }
+        SourceDatabase.transaction(stack.mariaDb(), "TRUNCATE TABLE " + DB + ".evo");
+        SourceDatabase.transaction(stack.mariaDb(), "INSERT INTO " + DB + ".evo (id, email, n) VALUES (100, 'after', 1), (101, 'after', 2)");
+        SourceDatabase.transaction(stack.mariaDb(), "RENAME TABLE " + DB + ".evo TO " + DB + ".evo_renamed");
+        SourceDatabase.transaction(stack.mariaDb(), "INSERT INTO " + DB + ".evo_renamed (id, email, n) VALUES (102, 'renamed', 3)");
+        AwaitEqual.until("evo_renamed: the rows after the TRUNCATE, under the new name, through both nodes",
+                Duration.ofSeconds(90), () -> "100\n101\n102\n100\n101\n102\n", () -> node(1).query("SELECT id FROM " + DB
+                        + ".evo_renamed FINAL WHERE _deleted = 0 ORDER BY id") + node(2).query("SELECT id FROM " + DB
+                        + ".evo_renamed FINAL WHERE _deleted = 0 ORDER BY id"));
+        for (int shard = 1; shard <= 2; shard++) {
+            assertEquals("0\n", node(shard).query("EXISTS TABLE " + DB + ".evo"), "the old name is gone on shard " + shard);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
