@@ -28,6 +28,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -107,7 +109,9 @@ class ConsoleBrowserTest {
     @Test
     @Order(2)
     void aChangeInMariaDbAppearsInTheCountsAndTheEvents() throws Exception {
-        long before = Long.parseLong(count("streaming_etl_db.person"));
+        // The snapshot may still be arriving: start from the page showing all of MariaDB's rows.
+        long before = sourceCount();
+        wait.until(d -> Long.parseLong(count("streaming_etl_db.person")) == before);
         SourceDatabase.transaction(stack.mariaDb(), "INSERT INTO streaming_etl_db.person (id, first_name, last_name)"
                 + " VALUES (4242, 'Ada', " + sqlString(HOSTILE) + ")");
         wait.until(d -> Long.parseLong(count("streaming_etl_db.person")) == before + 1);
@@ -220,6 +224,12 @@ class ConsoleBrowserTest {
                 + "\"#counts tbody tr[data-table='\" + arguments[0] + \"'] td:nth-child(2)\"); return c ? c.textContent : ''",
                 table);
         return text == null || text.toString().isBlank() ? "-1" : text.toString();
+    }
+
+    private static long sourceCount() throws SQLException {
+        try (Connection c = stack.mariaDb().connect()) {
+            return Long.parseLong(SourceDatabase.tsv(c, "SELECT COUNT(*) FROM streaming_etl_db.person").strip());
+        }
     }
 
     private static String sqlString(String s) {

@@ -71,7 +71,9 @@ class MigrationFuzzTest {
         ConnectorConfig source = stack.sourceConfig(DB).named("mig-source").without("signal.data.collection");
         ConnectorConfig sink = stack.sinkConfig(DB).named(SINK)
                 .with("errors.deadletterqueue.topic.name", DLQ)
-                .with("buffer.flush.interval.ms", "300");
+                .with("buffer.flush.interval.ms", "300")
+                // Tables created mid-run get topics the sink finds at its next metadata refresh.
+                .with("consumer.override.metadata.max.age.ms", "1000");
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().putConnector(sink.name(), sink.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));
