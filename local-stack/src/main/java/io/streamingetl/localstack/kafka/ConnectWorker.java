@@ -143,6 +143,10 @@ public final class ConnectWorker extends ServerProcess {
         // A leaving worker's tasks move at once instead of after 5 minutes.
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("connector.client.config.override.policy", "All");
+        // Source records and their offsets commit in one Kafka transaction (KIP-618; Debezium's
+        // binlog connectors support it): a killed worker's source resends nothing the sink then
+        // reads twice (the sinks read read_committed).
+        props.put("exactly.once.source.support", "enabled");
         // A sink subscribed with topics.regex finds topics created after it started (Debezium's)
         // at the next metadata refresh: every 5 s instead of the default 5 minutes.
         props.put("consumer.metadata.max.age.ms", "5000");
