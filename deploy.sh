@@ -12,6 +12,8 @@
 #   --clickhouse-shards=N  local mode: also an N-shard ClickHouse cluster (HTTP ports from
 #                          CLICKHOUSE_SHARDS_HTTP_PORT=8131, native from CLICKHOUSE_SHARDS_TCP_PORT=9131)
 #                          and the CDC sink once more into it (clickhouse-sink-sharded); sticky
+#   --connect-workers=N    local mode: N Connect workers (1-4) in one group, REST on CONNECT_PORT,
+#                          CONNECT_PORT+1, ...; tasks spread over them; sticky
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
@@ -26,6 +28,7 @@ build=yes
 avro=()
 reset=()
 shards=()
+workers=()
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
@@ -34,7 +37,8 @@ for arg in "$@"; do
     --avro) avro=(--avro) ;;
     --reset-configs) reset=(--reset-configs) ;;
     --clickhouse-shards=*) shards=("$arg") ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --connect-workers=*) workers=("$arg") ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +58,7 @@ case "$mode" in
   local)
     scripts/ensure-tools.sh
     if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
-    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}" "${shards[@]}"
+    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}" "${shards[@]}" "${workers[@]}"
     ;;
   docker)
     if ! docker_answers; then
@@ -63,6 +67,10 @@ case "$mode" in
     fi
     if [ ${#shards[@]} -gt 0 ]; then
       echo "--clickhouse-shards is a local-mode option; the Docker stack has the 'replicated' profile (see README)." >&2
+      exit 2
+    fi
+    if [ ${#workers[@]} -gt 0 ]; then
+      echo "--connect-workers is a local-mode option; the Docker stack runs one Connect worker." >&2
       exit 2
     fi
     exec scripts/docker-stack.sh up

@@ -65,12 +65,12 @@ public final class LocalStackCli {
         try {
             switch (command) {
                 case "up" -> cli.up(List.of(args).contains("--avro"), List.of(args).contains("--reset-configs"),
-                        shardsOption(args));
+                        shardsOption(args), workersOption(args));
                 case "down" -> cli.down(List.of(args).contains("--purge"));
                 case "status" -> cli.printStatus();
                 default -> {
                     System.err.println("usage: LocalStackCli up [--avro] [--reset-configs] [--clickhouse-shards=N]"
-                            + " | down [--purge] | status");
+                            + " [--connect-workers=N] | down [--purge] | status");
                     System.exit(2);
                 }
             }
@@ -95,15 +95,31 @@ public final class LocalStackCli {
         return 0;
     }
 
+    /** {@code --connect-workers=N}: N (1 to 4), or 0 when absent. */
+    static int workersOption(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("--connect-workers=")) {
+                String n = a.substring("--connect-workers=".length());
+                if (!n.matches("[1-4]")) {
+                    throw new IllegalArgumentException("--connect-workers takes a worker count from 1 to 4, got " + n);
+                }
+                return Integer.parseInt(n);
+            }
+        }
+        return 0;
+    }
+
+    static final int MAX_WORKERS = 4;
+
     void up() {
-        up(false, false, 0);
+        up(false, false, 0, 0);
     }
 
     /**
      * @param avro change events as Avro (Apicurio's converter, Confluent wire format) through a
      *             local schema registry; remembered in the state, so a later plain {@code up} keeps it
      */
-    void up(boolean avro, boolean resetConfigs, int shardsOption) {
+    void up(boolean avro, boolean resetConfigs, int shardsOption, int workersOption) {
         Path avroMarker = layout.pidFile("registry").resolveSibling("avro-mode");
         if (avro) {
             StackHome.createDirectories(avroMarker.getParent());
@@ -115,15 +131,25 @@ public final class LocalStackCli {
         }
         avro = Files.exists(avroMarker);
         int shards = clusterShards(shardsOption);
+        int workers = connectWorkers(workersOption);
         OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "")
-                + (shards > 0 ? " with a " + shards + "-shard ClickHouse cluster" : "") + ": state under " + layout.root());
+                + (shards > 0 ? " with a " + shards + "-shard ClickHouse cluster" : "")
+                + (workers > 1 ? " with " + workers + " Connect workers" : "") + ": state under " + layout.root());
         if (avro) {
             ensure("registry", LocalPorts.registry(), this::startRegistry);
         }
         ensure("mariadb", ports.mariaDb(), this::startMariaDb);
         ensure("clickhouse", ports.clickHouseHttp(), this::startClickHouse);
         ensure("kafka", ports.kafka(), this::startKafka);
-        ensure("connect", ports.connect(), this::startConnect);
+        ensure("connect", ports.connect(), () -> startConnect(1));
+        for (int k = 2; k <= MAX_WORKERS; k++) {
+            int worker = k;
+            if (k <= workers) {
+                ensure("connect-" + k, workerPort(k), () -> startConnect(worker));
+            } else {
+                stop("connect-" + k); // fewer workers than last time: the others leave the group
+            }
+        }
         ClickHouseCluster cluster = shards > 0 ? cluster(shards) : null;
         if (cluster != null) {
             for (int i = 1; i <= shards; i++) {
@@ -180,6 +206,35 @@ public final class LocalStackCli {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The Connect worker count: the option, else an earlier {@code up}'s (sticky, like the shards), else 1. */
+    private int connectWorkers(int option) {
+        Path marker = layout.pidFile("registry").resolveSibling("connect-workers");
+        try {
+            if (option > 0) {
+                StackHome.createDirectories(marker.getParent());
+                Files.writeString(marker, option + "\n");
+                return option;
+            }
+            return Files.exists(marker) ? Integer.parseInt(Files.readString(marker).strip()) : 1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Worker k (from 1) serves Connect's REST API on the Connect port + k - 1. */
+    private int workerPort(int k) {
+        return ports.connect() + k - 1;
+    }
+
+    private void stop(String name) {
+        PidFile pid = new PidFile(layout.pidFile(name));
+        pid.live().ifPresent(p -> {
+            OUT.printf("  %-10s stopping (pid %d) ...%n", name, p.pid());
+            ManagedProcess.stop(p, Duration.ofSeconds(30));
+        });
+        pid.delete();
     }
 
     private ClickHouseCluster cluster(int shards) {
@@ -240,9 +295,10 @@ public final class LocalStackCli {
                 JavaCommand.currentClasspath()).start().process();
     }
 
-    private ManagedProcess startConnect() {
+    /** Worker k of the group: one group id, internal topics and plugin path; its own REST port and data folder. */
+    private ManagedProcess startConnect(int k) {
         Path plugins = StackLayout.pluginPath();
-        return new ConnectWorker(layout.data("connect"), "127.0.0.1:" + ports.kafka(), ports.connect(),
+        return new ConnectWorker(layout.data(k == 1 ? "connect" : "connect-" + k), "127.0.0.1:" + ports.kafka(), workerPort(k),
                 List.of(plugins), Map.of(CONSOLE_OPTION, CONSOLE_CLASS), Lifetime.DETACHED,
                 JavaCommand.currentClasspath()).start().process();
     }
@@ -271,7 +327,11 @@ public final class LocalStackCli {
 
     void down(boolean purge) {
         // Reverse order: the worker commits offsets to Kafka while it stops.
-        List<String> names = new ArrayList<>(List.of("enrichment", "connect", "kafka", "clickhouse", "mariadb", "registry"));
+        List<String> names = new ArrayList<>(List.of("enrichment"));
+        for (int k = MAX_WORKERS; k >= 2; k--) {
+            names.add("connect-" + k);
+        }
+        names.addAll(List.of("connect", "kafka", "clickhouse", "mariadb", "registry"));
         for (int i = 1; i <= 8; i++) {
             if (Files.exists(layout.pidFile("clickhouse-shard-" + i))) {
                 names.add("clickhouse-shard-" + i);
@@ -299,6 +359,11 @@ public final class LocalStackCli {
         rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), pidOf("kafka"), health(Ports.isListening(ports.kafka()))});
         rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(), pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().isReady())});
+        for (int k = 2; k <= connectWorkers(0); k++) {
+            int port = workerPort(k);
+            rows.add(new String[] {"Connect worker " + k + " (same group)", "http://127.0.0.1:" + port, pidOf("connect-" + k),
+                    health(Ports.isListening(port))});
+        }
         rows.add(new String[] {"Pipeline console", "http://127.0.0.1:" + ports.connect() + "/console", pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().get("/console").status() == 200)});
         rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
@@ -331,8 +396,7 @@ public final class LocalStackCli {
             for (String name : connectors) {
                 var status = connectRest().status(name);
                 String state = status.status() == 200
-                        ? status.body().path("connector").path("state").asText() + ", tasks "
-                        + status.body().path("tasks").findValuesAsText("state")
+                        ? status.body().path("connector").path("state").asText() + ", tasks " + tasks(status.body())
                         : "not registered";
                 rows.add(new String[] {"connector", name, "", state});
             }
@@ -349,6 +413,16 @@ public final class LocalStackCli {
         }
         OUT.println();
         OUT.println("Data and logs (*.log): " + layout.root().resolve("data"));
+    }
+
+    /** Each task's state and the worker (REST port) it runs on, e.g. [RUNNING on :8083, RUNNING on :8084]. */
+    private static List<String> tasks(com.fasterxml.jackson.databind.JsonNode status) {
+        List<String> tasks = new ArrayList<>();
+        for (var task : status.path("tasks")) {
+            String worker = task.path("worker_id").asText();
+            tasks.add(task.path("state").asText() + " on " + worker.substring(Math.max(0, worker.lastIndexOf(':'))));
+        }
+        return tasks;
     }
 
     /** The component's pid while its recorded process lives, else "-". */

@@ -119,7 +119,7 @@ final class Pipeline {
             apply(rest, connector, appliedConfigs, resetConfigs);
         }
         for (ConnectorConfig connector : connectors) {
-            rest.awaitRunning(connector.name(), 1, Duration.ofSeconds(120), 3);
+            rest.awaitAllTasksRunning(connector.name(), Duration.ofSeconds(120), 3);
         }
     }
 

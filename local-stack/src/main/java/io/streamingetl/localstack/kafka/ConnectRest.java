@@ -96,8 +96,27 @@ public final class ConnectRest {
         }
     }
 
-    private void awaitRunningOnce(String name, int tasks, Duration timeout) {
-        Wait.until("connector " + name + " RUNNING with " + tasks + " task(s)", timeout, () -> {
+    /**
+     * As {@link #awaitRunning(String, int, Duration, int)} for every task the connector made,
+     * however many its {@code tasks.max} and its input allow (read from {@code /tasks} each poll).
+     */
+    public void awaitAllTasksRunning(String name, Duration timeout, int restarts) {
+        awaitRunning(name, ALL_TASKS, timeout, restarts);
+    }
+
+    private static final int ALL_TASKS = -1;
+
+    private void awaitRunningOnce(String name, int expectedTasks, Duration timeout) {
+        String what = expectedTasks == ALL_TASKS ? "all its tasks" : expectedTasks + " task(s)";
+        Wait.until("connector " + name + " RUNNING with " + what, timeout, () -> {
+            int tasks = expectedTasks;
+            if (tasks == ALL_TASKS) {
+                Response made = get("/connectors/" + encode(name) + "/tasks");
+                if (made.status() != 200 || made.body().size() == 0) {
+                    return false;
+                }
+                tasks = made.body().size();
+            }
             Response r = status(name);
             if (r.status() != 200) {
                 return false;
