@@ -257,6 +257,25 @@ class ReplayAndOutageTest {
     }
 
     /**
+     * dedup.enabled=false sends no tokens, so ClickHouse must not deduplicate by content either:
+     * two inserts of equal rows (equal events at other offsets) both land.
+     */
+    @Test
+    void withoutDedupEqualBlocksAtOtherOffsetsBothLand() {
+        q("CREATE TABLE equal_rows (id Int64, payload String) ENGINE = MergeTree ORDER BY id"
+                + " SETTINGS non_replicated_deduplication_window = 1000");
+        TopicPartition tp = new TopicPartition("equal_rows", 0);
+        try (TaskRun run = new TaskRun(props("equal-" + N.incrementAndGet(), "dedup.enabled", "false"), false, tp)) {
+            for (long offset = 0; offset < 2; offset++) {
+                run.put(new SinkRecord("equal_rows", 0, null, null, ROW, new Struct(ROW).put("id", 1L).put("payload", "+1"),
+                        offset));
+                assertEquals(offset + 1, run.committed(tp));
+            }
+        }
+        assertEquals("2\n", q("SELECT count() FROM equal_rows"), "both events, though their blocks are byte-equal");
+    }
+
+    /**
      * Regression (found by ExactlyOnceModelTest): a remembered range that never landed (the crash came
      * between the intent and the insert) is replayed by a task with a smaller buffer.max.rows. Cut at
      * that size, every part carried the range's token and ClickHouse dropped all but the first.

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +46,7 @@ public final class ClickHouseWriter {
     private final long backoffMaxMs;
     private final long timeoutMs;
     private final SinkMetrics metrics;
+    private final Map<Shard, Boolean> deduplicateInsertKnown = new HashMap<>();
 
     /**
      * @param ranges    where each insert's range is remembered first; null when dedup.enabled=false,
@@ -128,11 +131,14 @@ public final class ClickHouseWriter {
 
     /** One block, retried while the failure is transient and the deadline allows. */
     public void insert(InsertBlock block, long deadlineNanos) throws InsertFailure {
-        InsertSettings settings = new InsertSettings()
-                .serverSetting("async_insert", "0")
-                .serverSetting("insert_deduplicate", "1");
+        InsertSettings settings = new InsertSettings().serverSetting("async_insert", "0");
         if (tokens) {
+            settings.serverSetting("insert_deduplicate", "1");
             settings.setDeduplicationToken(block.token());
+        } else {
+            // Without tokens, deduplication would compare the blocks' bytes: two equal blocks (the same
+            // rows sent twice on purpose, e.g. a counter's +1 events) would lose the second.
+            settings.serverSetting("insert_deduplicate", "0");
         }
         if (block.format().hasJson()) {
             settings.serverSetting("input_format_binary_read_json_as_string", "1");
@@ -142,6 +148,10 @@ public final class ClickHouseWriter {
         String what = "insert of " + block.rows() + " rows into " + into + (shards.sharded() ? " on " + shard : "")
                 + " from " + block.partition() + " offsets " + block.firstOffset() + ".." + block.lastOffset();
         withRetries(what, block.table(), shard, deadlineNanos, attemptTimeout -> {
+            if (!tokens && knowsDeduplicateInsert(shard)) {
+                // ClickHouse 26 added deduplicate_insert, which overrides insert_deduplicate and is on by default.
+                settings.serverSetting("deduplicate_insert", "disable");
+            }
             long start = System.nanoTime();
             try (InsertResponse r = shard.client().insert(into.quoted(), block.format().quotedColumns(),
                     out -> {
@@ -151,6 +161,17 @@ public final class ClickHouseWriter {
                 metrics.inserted(block.table(), block.rows(), block.sizeBytes(), System.nanoTime() - start);
             }
         });
+    }
+
+    /** Whether the shard's server has the deduplicate_insert setting (an older one refuses it as unknown). */
+    private boolean knowsDeduplicateInsert(Shard shard) {
+        Boolean known = deduplicateInsertKnown.get(shard);
+        if (known == null) {
+            known = shard.call("read system.settings", client -> !client.queryAll(
+                    "SELECT 1 FROM system.settings WHERE name = 'deduplicate_insert'").isEmpty());
+            deduplicateInsertKnown.put(shard, known);
+        }
+        return known;
     }
 
     private interface Attempt {
