@@ -92,7 +92,8 @@ public class ClickHouseSinkConnector extends SinkConnector {
         String url = connectorConfigs.getOrDefault(ClickHouseSinkConfig.URL, "");
         String shards = connectorConfigs.getOrDefault(ClickHouseSinkConfig.CLUSTER_SHARDS, "");
         String clusterProblem = ClickHouseSinkConfig.clusterProblem(url,
-                shards.isBlank() ? List.of() : List.of(shards), cluster);
+                shards.isBlank() ? List.of() : List.of(shards.split(",")), cluster,
+                !"false".equalsIgnoreCase(connectorConfigs.getOrDefault(ClickHouseSinkConfig.CLUSTER_REPLICATED, "true").trim()));
         if (clusterProblem != null) {
             String option = clusterProblem.substring(0, clusterProblem.indexOf(':'));
             addError(byName, option, clusterProblem.substring(option.length() + 2));

@@ -64,6 +64,15 @@ class ConnectorValidateTest {
         assertEquals(Map.of(), errors(base("table.dedup.window", "0", "dedup.enabled", "false")));
     }
 
+    /** Replicas of plain MergeTree tables would each hold part of a shard's rows and replay state. */
+    @Test
+    void replicasWithoutReplicatedTablesAreRefused() {
+        String url = stack.clickHouse().httpUrl();
+        List<String> shards = errors(base("cluster", "c", "cluster.replicated", "false", "cluster.ddl", "PER_NODE",
+                "cluster.shards", url + "|" + url + "," + url)).get("cluster.shards");
+        assertTrue(shards != null && shards.get(0).contains("cluster.replicated=true"), String.valueOf(shards));
+    }
+
     @Test
     void badUrlUnreachableServerUnknownDatabaseAndConflicts() {
         assertTrue(errors(base("clickhouse.url", "ftp://host:21")).get("clickhouse.url").get(0).contains("http"));

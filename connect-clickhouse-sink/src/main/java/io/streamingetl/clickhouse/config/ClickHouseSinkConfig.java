@@ -344,7 +344,8 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         if (getString(VERSION_FIELD).equals(getString(DELETED_FIELD)) && !getString(VERSION_FIELD).isEmpty()) {
             throw new ConfigException(DELETED_FIELD, getString(DELETED_FIELD), "must differ from " + VERSION_FIELD);
         }
-        String problem = clusterProblem(getString(URL), getList(CLUSTER_SHARDS), getString(CLUSTER));
+        String problem = clusterProblem(getString(URL), getList(CLUSTER_SHARDS), getString(CLUSTER),
+                getBoolean(CLUSTER_REPLICATED));
         if (problem != null) {
             throw new ConfigException(problem);
         }
@@ -391,8 +392,13 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     }
 
     /** What is wrong with the combination of url, shards and cluster name, or null. */
-    public static String clusterProblem(String url, List<String> shards, String cluster) {
+    public static String clusterProblem(String url, List<String> shards, String cluster, boolean replicated) {
         boolean sharded = shards != null && !shards.isEmpty();
+        if (sharded && !replicated && shards.stream().anyMatch(s -> s.contains("|"))) {
+            return CLUSTER_SHARDS + ": replicas of a shard ('|') need " + CLUSTER_REPLICATED + "=true: with plain "
+                    + "MergeTree tables each replica would hold only the rows sent while it answered, and the "
+                    + "replay state would be split between them";
+        }
         if (!sharded && (url == null || url.isBlank())) {
             return URL + ": a ClickHouse URL is required (or list the servers in " + CLUSTER_SHARDS + ")";
         }
