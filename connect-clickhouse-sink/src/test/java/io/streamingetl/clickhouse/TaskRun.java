@@ -50,9 +50,18 @@ final class TaskRun implements AutoCloseable {
         return o == null ? -1 : o.offset();
     }
 
+    /**
+     * As Connect stops a task: preCommit (and the commit) first, then close() of its partitions; a
+     * preCommit that throws (the task failed already) is logged by Connect, which closes anyway.
+     */
     @Override
     public void close() {
         try {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                System.out.println("preCommit before close threw, as after a task failure: " + e.getMessage());
+            }
             task.close(context.assignment);
         } finally {
             task.stop();

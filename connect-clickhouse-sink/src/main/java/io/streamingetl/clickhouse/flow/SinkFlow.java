@@ -45,6 +45,12 @@ public final class SinkFlow {
     private final long maxBlockMs;
     /** False while a put() is in progress or ended in a RetriableException: the next put() is then the same batch. */
     private boolean lastPutCompleted = true;
+    /**
+     * True from a preCommit() to the next put(). Connect calls preCommit() right before it closes
+     * partitions it revokes, but closes lost ones (another task already owns them: this worker
+     * was frozen or cut off past the session timeout) without it.
+     */
+    private boolean committedSinceLastPut;
 
     /**
      * @param keepRecords buffers keep their records so a row ClickHouse refuses can go to the dead letter queue
@@ -81,6 +87,7 @@ public final class SinkFlow {
             partitions.batchStarts();
         }
         lastPutCompleted = false;
+        committedSinceLastPut = false;
         if (!records.isEmpty()) {
             metrics.received(records.size());
             if (TIMELINE.isDebugEnabled()) {
@@ -170,15 +177,27 @@ public final class SinkFlow {
         } catch (RetriableException e) {
             log.warn("Insert before commit postponed: {}", e.getMessage());
         }
+        committedSinceLastPut = true;
         return partitions.committable(currentOffsets);
     }
 
-    /** Inserts what the closing partitions hold (replay buffers stay: the next owner replays them), then forgets them. */
+    /**
+     * Revoked partitions (after a preCommit): inserts what they hold, then forgets them. Lost ones:
+     * forgets them without a write, since their new owner already reads from the committed offset and
+     * cuts its own ranges; inserting this task's cuts over them would double rows (a zombie's write).
+     */
     public void close(Collection<TopicPartition> closing) {
         long deadline = deadline();
+        boolean revoked = committedSinceLastPut;
         for (TopicPartition tp : closing) {
             PartitionFlow flow = partitions.get(tp);
             if (flow == null) {
+                continue;
+            }
+            if (!revoked) {
+                log.warn("{} was lost to another task (no commit came before its close): dropping what this task "
+                        + "buffered for it, which its new owner reads again from the committed offset", tp);
+                partitions.remove(tp);
                 continue;
             }
             flow.sealAll();

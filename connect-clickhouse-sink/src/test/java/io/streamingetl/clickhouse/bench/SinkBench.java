@@ -217,13 +217,11 @@ public final class SinkBench {
                 }
             }
             long t0 = System.nanoTime();
-            // The worker's commit after the last poll; the flush interval is long, so force it like close() does.
+            // As Connect stops a task: preCommit, then close() inserts the rest (the flush interval
+            // is long); the table's count and sums are checked below.
+            task.preCommit(Map.of(tp, new OffsetAndMetadata(rows)));
             task.close(List.of(tp));
-            Map<TopicPartition, OffsetAndMetadata> c = task.preCommit(Map.of(tp, new OffsetAndMetadata(rows)));
             nanos += System.nanoTime() - t0;
-            if (!c.isEmpty() && c.get(tp).offset() != rows) {
-                throw new IllegalStateException("committed " + c + " for " + rows + " rows");
-            }
         } finally {
             task.stop();
         }
