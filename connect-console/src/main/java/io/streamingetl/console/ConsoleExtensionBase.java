@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * What both REST flavours of the console extension share: the worker's configuration, the
- * {@link Console} they serve, its closing and the version. A subclass only registers its JAX-RS
+ * {@link Console} they serve, the {@link FailedTaskRestarter} of this worker, closing and the version. A subclass only registers its JAX-RS
  * resource, whose annotations come from its Connect version's REST package.
  */
 public abstract class ConsoleExtensionBase implements ConnectRestExtension {
     private final Map<String, Object> workerConfig = new HashMap<>();
     private Console console;
+    private FailedTaskRestarter restarter;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -23,11 +24,15 @@ public abstract class ConsoleExtensionBase implements ConnectRestExtension {
     /** The console for this worker, created once when the extension registers. */
     protected Console console(ConnectClusterState cluster) {
         console = Console.create(cluster, workerConfig);
+        restarter = FailedTaskRestarter.start(cluster, workerConfig);
         return console;
     }
 
     @Override
     public void close() {
+        if (restarter != null) {
+            restarter.close();
+        }
         if (console != null) {
             console.close();
         }
