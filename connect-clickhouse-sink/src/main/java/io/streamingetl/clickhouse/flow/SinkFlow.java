@@ -51,6 +51,15 @@ public final class SinkFlow {
      * was frozen or cut off past the session timeout) without it.
      */
     private boolean committedSinceLastPut;
+    /**
+     * A task that has not heard from Connect's consumer loop for this long may have been frozen past
+     * its group session (the broker's lowest allowed session timeout is 6 s): on waking, Connect
+     * first asks it to commit, and only its next poll learns the partitions were lost. It must not
+     * insert in that commit: its cuts would double the new owner's rows.
+     */
+    static final long PAUSE_FENCE_MS = 5_000;
+    /** When Connect's consumer loop last called in (open, put): the task's group membership was alive then. */
+    private long lastCalledMs;
 
     /**
      * @param keepRecords buffers keep their records so a row ClickHouse refuses can go to the dead letter queue
@@ -75,6 +84,7 @@ public final class SinkFlow {
     }
 
     public void open(Collection<TopicPartition> assigned) {
+        lastCalledMs = context.nowMs();
         partitions.open(assigned);
     }
 
@@ -88,6 +98,15 @@ public final class SinkFlow {
         }
         lastPutCompleted = false;
         committedSinceLastPut = false;
+        lastCalledMs = context.nowMs();
+        try {
+            putBatch(records);
+        } finally {
+            lastCalledMs = context.nowMs();
+        }
+    }
+
+    private void putBatch(Collection<SinkRecord> records) {
         if (!records.isEmpty()) {
             metrics.received(records.size());
             if (TIMELINE.isDebugEnabled()) {
@@ -161,6 +180,12 @@ public final class SinkFlow {
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         long now = context.nowMs();
+        if (now - lastCalledMs > PAUSE_FENCE_MS) {
+            // Not counted as a commit before close: if the partitions were lost, close drops them.
+            log.warn("No call from Connect for {} ms (a frozen or paused worker?): inserting nothing before its "
+                    + "consumer confirms the partitions are still this task's", now - lastCalledMs);
+            return partitions.committable(currentOffsets);
+        }
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
             PartitionFlow flow = partitions.get(e.getKey());
             if (flow != null) {
