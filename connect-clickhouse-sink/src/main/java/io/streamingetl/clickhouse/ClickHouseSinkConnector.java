@@ -83,7 +83,7 @@ public class ClickHouseSinkConnector extends SinkConnector {
             fieldErrors = true;
         }
         if (!"false".equalsIgnoreCase(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_ENABLED, "true"))
-                && "0".equals(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_WINDOW, "1000").trim())
+                && "0".equals(connectorConfigs.getOrDefault(ClickHouseSinkConfig.DEDUP_WINDOW, "10000").trim())
                 && !(replicatedTables(connectorConfigs))) {
             addError(byName, ClickHouseSinkConfig.DEDUP_WINDOW, "0 makes the tables the sink creates keep repeated "
                     + "inserts, which dedup.enabled=true relies on dropping; keep it above 0 or set dedup.enabled=false");

@@ -240,7 +240,7 @@ class ReplayAndOutageTest {
             ConnectException e = assertThrows(ConnectException.class, () -> run.put(rows("nodedup_rows", 0, 5)));
             assertTrue(e.getMessage().contains("non_replicated_deduplication_window = 0")
                     && e.getMessage().contains("ALTER TABLE `default`.`nodedup_rows` MODIFY SETTING "
-                    + "non_replicated_deduplication_window = 1000")
+                    + "non_replicated_deduplication_window = 10000.")
                     && e.getMessage().contains("dedup.enabled=false"), e.getMessage());
         }
         assertEquals("0\n", q("SELECT count() FROM nodedup_rows"));
