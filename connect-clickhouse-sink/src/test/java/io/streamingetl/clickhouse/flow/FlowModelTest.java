@@ -335,6 +335,20 @@ class FlowModelTest {
             startTask();
             deliver(); // the new owner reads its ranges and cuts its own buffers
             nowMs += SinkFlow.PAUSE_FENCE_MS + 1 + random.nextInt(5_000);
+            if (random.nextBoolean()) {
+                // Its consumer still hands out records it fetched before the freeze.
+                List<SinkRecord> fetched = new ArrayList<>();
+                offered.forEach((tp, o) -> log.get(tp).subList((int) o.offset(),
+                        Math.min(records, (int) o.offset() + random.nextInt(30))).stream()
+                        .filter(e -> !e.filtered).forEach(e -> fetched.add(e.record)));
+                trace("zombie wakes: put " + fetched.size() + " records");
+                try {
+                    frozen.put(fetched);
+                    throw new AssertionError("a task that woke from a freeze took a batch before Connect polled");
+                } catch (PausedException expected) {
+                    count("zombie put refused");
+                }
+            }
             trace("zombie wakes: preCommit, then lost");
             frozen.preCommit(offered); // its commit fails: the group has moved on
             frozen.close(partitions);
