@@ -57,6 +57,7 @@ final class Inserter {
         for (PartitionFlow flow : new ArrayList<>(partitions.all())) {
             TableBuffer b;
             while ((b = flow.nextSealed(s -> down[s])) != null) {
+                context.liveness().requireAlive(); // outside the try: a pause is no shard failure
                 try {
                     if (!insert(flow, b, deadline)) {
                         break; // rewound: the partition's records come again
@@ -90,8 +91,11 @@ final class Inserter {
     /** Inserts what {@code flow} has sealed, whatever the shards' health (close: the last chance). */
     void drain(PartitionFlow flow, long deadline) {
         TableBuffer b;
-        while ((b = flow.nextSealed()) != null && insert(flow, b, deadline)) {
-            // next
+        while ((b = flow.nextSealed()) != null) {
+            context.liveness().requireAlive();
+            if (!insert(flow, b, deadline)) {
+                return;
+            }
         }
     }
 
@@ -125,6 +129,7 @@ final class Inserter {
             }
             throw new ConnectException(f.getMessage(), f);
         }
+        context.liveness().returned();
         flow.inserted(buf, context.nowMs());
         health.markUp(buf.shard());
         context.budget().released(buf);
