@@ -7,15 +7,10 @@ import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -219,18 +214,12 @@ class PipelineFaultsTest {
         Schema keySchema = SchemaBuilder.struct().name("event_key").field("id", Schema.INT64_SCHEMA).build();
         Schema valueSchema = SchemaBuilder.struct().name("event").field("id", Schema.INT64_SCHEMA)
                 .field("payload", Schema.STRING_SCHEMA).field("n", Schema.INT32_SCHEMA).build();
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true"), false);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (JsonEvents producer = new JsonEvents(stack.kafka().bootstrapServers())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long id = 0; id < ROWS; id++) {
                 Struct key = new Struct(keySchema).put("id", id);
                 Struct value = new Struct(valueSchema).put("id", id).put("payload", "event " + id).put("n", (int) (id % 97));
-                sent.add(producer.send(new ProducerRecord<>(topic, (int) (id % 2),
-                        converter.fromConnectData(topic, keySchema, key), converter.fromConnectData(topic, valueSchema, value))));
+                sent.add(producer.send(topic, (int) (id % 2), key, value));
                 if (id % BATCH == 0) {
                     pause(Duration.ofMillis(40));
                 }

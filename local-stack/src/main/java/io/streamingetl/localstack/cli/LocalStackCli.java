@@ -83,25 +83,21 @@ public final class LocalStackCli {
 
     /** {@code --clickhouse-shards=N}: N (2 to 8), or 0 when absent. */
     static int shardsOption(String[] args) {
-        for (String a : args) {
-            if (a.startsWith("--clickhouse-shards=")) {
-                String n = a.substring("--clickhouse-shards=".length());
-                if (!n.matches("[2-8]")) {
-                    throw new IllegalArgumentException("--clickhouse-shards takes a shard count from 2 to 8, got " + n);
-                }
-                return Integer.parseInt(n);
-            }
-        }
-        return 0;
+        return countOption(args, "--clickhouse-shards", 2, 8, "a shard count");
     }
 
     /** {@code --connect-workers=N}: N (1 to 4), or 0 when absent. */
     static int workersOption(String[] args) {
+        return countOption(args, "--connect-workers", 1, MAX_WORKERS, "a worker count");
+    }
+
+    /** {@code NAME=N} with N a single digit from min to max, or 0 when absent. */
+    private static int countOption(String[] args, String name, int min, int max, String what) {
         for (String a : args) {
-            if (a.startsWith("--connect-workers=")) {
-                String n = a.substring("--connect-workers=".length());
-                if (!n.matches("[1-4]")) {
-                    throw new IllegalArgumentException("--connect-workers takes a worker count from 1 to 4, got " + n);
+            if (a.startsWith(name + "=")) {
+                String n = a.substring(name.length() + 1);
+                if (!n.matches("[" + min + "-" + max + "]")) {
+                    throw new IllegalArgumentException(name + " takes " + what + " from " + min + " to " + max + ", got " + n);
                 }
                 return Integer.parseInt(n);
             }
