@@ -192,28 +192,24 @@ public final class LocalStackCli {
      * --avro, so a plain redeploy brings the shards back), else 0.
      */
     private int clusterShards(int option) {
-        Path marker = layout.pidFile("registry").resolveSibling("clickhouse-shards");
-        try {
-            if (option > 0) {
-                Files.writeString(marker, option + "\n");
-                return option;
-            }
-            return Files.exists(marker) ? Integer.parseInt(Files.readString(marker).strip()) : 0;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return sticky("clickhouse-shards", option, 0);
     }
 
     /** The Connect worker count: the option, else an earlier {@code up}'s (sticky, like the shards), else 1. */
     private int connectWorkers(int option) {
-        Path marker = layout.pidFile("registry").resolveSibling("connect-workers");
+        return sticky("connect-workers", option, 1);
+    }
+
+    /** A count option remembered in the state directory: a given one is written, an absent one read back. */
+    private int sticky(String name, int option, int fallback) {
+        Path marker = layout.pidFile("registry").resolveSibling(name);
         try {
             if (option > 0) {
                 StackHome.createDirectories(marker.getParent());
                 Files.writeString(marker, option + "\n");
                 return option;
             }
-            return Files.exists(marker) ? Integer.parseInt(Files.readString(marker).strip()) : 1;
+            return Files.exists(marker) ? Integer.parseInt(Files.readString(marker).strip()) : fallback;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
