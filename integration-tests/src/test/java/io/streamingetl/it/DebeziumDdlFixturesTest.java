@@ -3,7 +3,6 @@ package io.streamingetl.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamingetl.localstack.StackLayout;
-import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
@@ -60,16 +59,8 @@ class DebeziumDdlFixturesTest {
                 .with("skipped.operations", "none");
         stack.connect().rest().putConnector(source.name(), source.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));
-        // A task RUNNING has not read the binlog yet: statements run before its snapshot would be
-        // in the snapshot, not streamed.
-        Path log = stack.baseDir().resolve("connect.log");
-        Wait.until("Debezium streaming the binlog", Duration.ofSeconds(90), () -> {
-            try {
-                return Files.readString(log).contains("Starting streaming");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        // Statements run before the streaming phase would be in the snapshot, not streamed.
+        SourceStreaming.await(stack);
 
         List<String> statements = workload();
         try (Connection c = stack.mariaDb().connect(); Statement s = c.createStatement()) {

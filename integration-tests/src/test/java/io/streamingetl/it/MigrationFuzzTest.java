@@ -78,6 +78,7 @@ class MigrationFuzzTest {
         stack.connect().rest().putConnector(sink.name(), sink.config());
         stack.connect().rest().awaitRunning(source.name(), 1, Duration.ofSeconds(90));
         stack.connect().rest().awaitRunning(SINK, 1, Duration.ofSeconds(90));
+        SourceStreaming.await(stack); // the tests create their tables next
     }
 
     @Test
