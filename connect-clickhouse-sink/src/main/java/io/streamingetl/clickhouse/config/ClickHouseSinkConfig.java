@@ -258,9 +258,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "First backoff between attempts; doubles up to retry.backoff.max.ms.",
                 GROUP_ERRORS, ++o, Width.SHORT, "Backoff (ms)");
         d.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
-                "Largest backoff between attempts within one call; when ClickHouse is unavailable Connect is "
-                        + "asked to call again after this long, at most 2.5 s (a longer silence looks like a frozen "
-                        + "worker to the task's fence).",
+                "Largest backoff, also the pause asked from Connect when ClickHouse is unavailable.",
                 GROUP_ERRORS, ++o, Width.SHORT, "Max backoff (ms)");
         d.define(MAX_BLOCK_MS, Type.LONG, 60_000L, ParsedOnly.of(ConfigDef.Range.atLeast(1_000)), Importance.LOW,
                 "Longest one put(), preCommit() or close() waits on ClickHouse, all attempts and backoffs together. "

@@ -57,7 +57,6 @@ final class Inserter {
         for (PartitionFlow flow : new ArrayList<>(partitions.all())) {
             TableBuffer b;
             while ((b = flow.nextSealed(s -> down[s])) != null) {
-                context.liveness().requireAlive(); // outside the try: a pause is no shard failure
                 try {
                     if (!insert(flow, b, deadline)) {
                         break; // rewound: the partition's records come again
@@ -91,11 +90,8 @@ final class Inserter {
     /** Inserts what {@code flow} has sealed, whatever the shards' health (close: the last chance). */
     void drain(PartitionFlow flow, long deadline) {
         TableBuffer b;
-        while ((b = flow.nextSealed()) != null) {
-            context.liveness().requireAlive();
-            if (!insert(flow, b, deadline)) {
-                return;
-            }
+        while ((b = flow.nextSealed()) != null && insert(flow, b, deadline)) {
+            // next
         }
     }
 
@@ -129,7 +125,6 @@ final class Inserter {
             }
             throw new ConnectException(f.getMessage(), f);
         }
-        context.liveness().returned();
         flow.inserted(buf, context.nowMs());
         health.markUp(buf.shard());
         context.budget().released(buf);

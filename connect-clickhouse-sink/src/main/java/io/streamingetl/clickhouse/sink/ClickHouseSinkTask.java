@@ -79,8 +79,7 @@ public class ClickHouseSinkTask extends SinkTask {
             context.timeout(PAUSED_RETRY_MS); // only a poll is needed, ClickHouse is fine
             throw e;
         } catch (RetriableException e) {
-            // Not longer than half the pause fence: a longer silence from Connect would look like a freeze.
-            context.timeout(Math.min(config.errors().retryBackoffMaxMs(), SinkFlow.PAUSE_FENCE_MS / 2));
+            context.timeout(config.errors().retryBackoffMaxMs());
             throw e;
         }
         wakeUpWhenDue();
