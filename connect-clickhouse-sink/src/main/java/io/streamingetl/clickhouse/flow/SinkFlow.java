@@ -51,21 +51,6 @@ public final class SinkFlow {
      * was frozen or cut off past the session timeout) without it.
      */
     private boolean committedSinceLastPut;
-    /**
-     * A gap this long in the task's own timeline (no call from Connect, no insert returning) means
-     * the worker may have been frozen past its group session (the broker's lowest allowed session
-     * timeout is 6 s). On waking, Connect may commit, assign or deliver records before its consumer
-     * learns that the partitions were lost; whatever the task inserted then would be cut differently
-     * from the new owner's buffers. So after such a gap it inserts nothing until Connect has polled
-     * once more (a false alarm costs one redelivery).
-     */
-    public static final long PAUSE_FENCE_MS = 5_000;
-    /** The last sign of life: a call from Connect or an insert that returned. */
-    private long lastAliveMs;
-    /** A gap was seen: no insert, no commit counted, until a put() after Connect polled again. */
-    private boolean paused;
-    /** While paused: the put() that asks Connect to poll again (a RetriableException) was thrown. */
-    private boolean pollRequested;
 
     /**
      * @param keepRecords buffers keep their records so a row ClickHouse refuses can go to the dead letter queue
@@ -90,21 +75,11 @@ public final class SinkFlow {
     }
 
     public void open(Collection<TopicPartition> assigned) {
-        alive();
         partitions.open(assigned);
     }
 
     /** Takes a batch; throws RetriableException when ClickHouse holds it up (Connect delivers the batch again). */
     public void put(Collection<SinkRecord> records) {
-        alive();
-        if (paused) {
-            if (!pollRequested) {
-                pollRequested = true;
-                throw new PausedException("no call from Connect for a while (a frozen or paused worker?): taking "
-                        + "this batch again after the consumer has polled, which reports partitions this task lost");
-            }
-            paused = false; // Connect polled since: what this task was told it owns, it owns
-        }
         if (lastPutCompleted) {
             // A new batch. One that comes again after a RetriableException still holds the records
             // of partitions rewound during it, past the offsets they were sought back to: those
@@ -113,38 +88,6 @@ public final class SinkFlow {
         }
         lastPutCompleted = false;
         committedSinceLastPut = false;
-        try {
-            putBatch(records);
-        } finally {
-            lastAliveMs = context.nowMs(); // the time spent in put() is no pause
-        }
-    }
-
-    /** Notes a sign of life; after a gap longer than {@link #PAUSE_FENCE_MS} the task is paused. */
-    private void alive() {
-        long now = context.nowMs();
-        if (lastAliveMs != 0 && now - lastAliveMs > PAUSE_FENCE_MS) {
-            log.warn("No call from Connect for {} ms (a frozen or paused worker?): inserting nothing until its consumer "
-                    + "has polled again", now - lastAliveMs);
-            paused = true;
-            pollRequested = false; // a poll before this gap does not count
-        }
-        lastAliveMs = now;
-    }
-
-    /** Inserts what is sealed, unless a gap in the task's timeline says it may no longer own its partitions. */
-    private void insertSealed(long deadline) {
-        alive();
-        if (paused) {
-            pollRequested = true;
-            throw new PausedException("a pause inside put() (a frozen worker?): inserting the rest after the consumer "
-                    + "has polled again");
-        }
-        inserter.insertSealed(deadline);
-        lastAliveMs = context.nowMs(); // a slow insert is no pause (a freeze during one cannot be told apart)
-    }
-
-    private void putBatch(Collection<SinkRecord> records) {
         if (!records.isEmpty()) {
             metrics.received(records.size());
             if (TIMELINE.isDebugEnabled()) {
@@ -153,7 +96,7 @@ public final class SinkFlow {
         }
         long deadline = deadline();
         // What an earlier call sealed goes in first, with the same tokens.
-        insertSealed(deadline);
+        inserter.insertSealed(deadline);
         for (SinkRecord record : records) {
             PartitionFlow flow = partitions.of(record);
             if (flow == null) {
@@ -168,12 +111,12 @@ public final class SinkFlow {
                 partitions.sealLargest();
             }
             if (flow.hasSealed() || full) {
-                insertSealed(deadline); // a full buffer goes in now: memory stays bounded within a batch
+                inserter.insertSealed(deadline); // a full buffer goes in now: memory stays bounded within a batch
                 inserter.requireRoom();
             }
         }
         partitions.sealDue(context.nowMs());
-        insertSealed(deadline);
+        inserter.insertSealed(deadline);
         partitions.batchCompleted();
         lastPutCompleted = true;
     }
@@ -217,11 +160,6 @@ public final class SinkFlow {
      * row is not yet in ClickHouse.
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        alive();
-        if (paused) {
-            // Not counted as a commit before close: if the partitions were lost, close drops them.
-            return partitions.committable(currentOffsets);
-        }
         long now = context.nowMs();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
             PartitionFlow flow = partitions.get(e.getKey());
@@ -249,9 +187,8 @@ public final class SinkFlow {
      * cuts its own ranges; inserting this task's cuts over them would double rows (a zombie's write).
      */
     public void close(Collection<TopicPartition> closing) {
-        alive();
         long deadline = deadline();
-        boolean revoked = committedSinceLastPut && !paused;
+        boolean revoked = committedSinceLastPut;
         for (TopicPartition tp : closing) {
             PartitionFlow flow = partitions.get(tp);
             if (flow == null) {

@@ -3,7 +3,6 @@ package io.streamingetl.clickhouse.sink;
 import io.streamingetl.clickhouse.buffer.TableBuffer;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
 import io.streamingetl.clickhouse.config.Version;
-import io.streamingetl.clickhouse.flow.PausedException;
 import io.streamingetl.clickhouse.flow.SinkFlow;
 import io.streamingetl.clickhouse.flow.Upstream;
 import io.streamingetl.clickhouse.metrics.SinkMetrics;
@@ -28,8 +27,6 @@ import java.util.Map;
  */
 public class ClickHouseSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSinkTask.class);
-    /** After a pause in the task's timeline: long enough for the consumer's poll to learn of lost partitions. */
-    private static final long PAUSED_RETRY_MS = 500;
     public static final String TASK_ID = "task.id";
 
     private ClickHouseSinkConfig config;
@@ -75,9 +72,6 @@ public class ClickHouseSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         try {
             flow.put(records);
-        } catch (PausedException e) {
-            context.timeout(PAUSED_RETRY_MS); // only a poll is needed, ClickHouse is fine
-            throw e;
         } catch (RetriableException e) {
             context.timeout(config.errors().retryBackoffMaxMs());
             throw e;
@@ -94,13 +88,12 @@ public class ClickHouseSinkTask extends SinkTask {
 
     /**
      * Connect polls Kafka for up to offset.flush.interval.ms (60 s by default) when no records come:
-     * ask it to call put() again when the next buffer falls due, so no row waits longer, and at
-     * least every half {@link SinkFlow#PAUSE_FENCE_MS}, so an idle poll never looks like a freeze.
+     * ask it to call put() again when the next buffer falls due, so no row waits longer.
      */
     private void wakeUpWhenDue() {
-        if (context != null) {
-            long due = flow.nextWakeUpMs() - System.currentTimeMillis();
-            context.timeout(Math.max(1, Math.min(due, SinkFlow.PAUSE_FENCE_MS / 2)));
+        long next = flow.nextWakeUpMs();
+        if (next != Long.MAX_VALUE && context != null) {
+            context.timeout(Math.max(1, next - System.currentTimeMillis()));
         }
     }
 

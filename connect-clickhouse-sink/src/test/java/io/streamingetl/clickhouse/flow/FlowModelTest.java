@@ -89,7 +89,7 @@ class FlowModelTest {
         }
         System.out.printf("FlowModelTest seed %d: %d steps, %s%n", seed, steps, run.events);
         for (String kind : List.of("retriable", "seek", "schema error", "landed without answer", "revoked", "lost",
-                "zombie", "crash", "replay skipped", "dead letter", "filtered", "schema change applied")) {
+                "crash", "replay skipped", "dead letter", "filtered", "schema change applied")) {
             assertTrue(run.events.getOrDefault(kind, 0L) > 0, "the run exercised '" + kind + "': " + run.events);
         }
     }
@@ -115,7 +115,6 @@ class FlowModelTest {
         long nowMs = 1_000_000;
         SinkFlow flow;
         SinkMetrics metrics;
-        int tasksStarted;
         BufferSettings buffering;
 
         Run(long seed, int steps) {
@@ -151,7 +150,7 @@ class FlowModelTest {
         /** A new task: a new flow, positions from the committed offsets. */
         void startTask() {
             closeMetrics();
-            metrics = new SinkMetrics("model", tasksStarted++ % 2); // a zombie's metrics live on beside its successor's
+            metrics = new SinkMetrics("model", 0);
             buffering = new BufferSettings(List.of(5, 50, 500).get(random.nextInt(3)),
                     List.of(4_096L, 1L << 20).get(random.nextInt(2)), List.of(10L, 100L, 1_000L).get(random.nextInt(3)),
                     List.of(-1L, 0L, 50L).get(random.nextInt(3)));
@@ -179,10 +178,8 @@ class FlowModelTest {
                     alterATable();
                 } else if (action < 88) {
                     revoke();
-                } else if (action < 92) {
-                    lose();
                 } else if (action < 93) {
-                    zombie();
+                    lose();
                 } else if (action < 96) {
                     count("crash");
                     trace("crash");
@@ -315,44 +312,6 @@ class FlowModelTest {
             trace("lose all");
             flow.close(partitions);
             reassign();
-        }
-
-        /**
-         * A task frozen past its session (GC pause, SIGSTOP, VM freeze): its partitions move to a new
-         * task, which starts from the committed offsets and reads its remembered ranges. The frozen one
-         * wakes; WorkerSinkTask first commits (preCommit, whose commit then fails), and only its next
-         * poll reports the partitions lost. Whatever it inserted on waking would be cut differently
-         * from the new owner's buffers: rows twice.
-         */
-        void zombie() {
-            count("zombie");
-            trace("zombie: frozen, its partitions move to a new task");
-            SinkFlow frozen = flow;
-            SinkMetrics frozenMetrics = metrics;
-            Map<TopicPartition, OffsetAndMetadata> offered = new HashMap<>();
-            current.forEach((tp, o) -> offered.put(tp, new OffsetAndMetadata(o)));
-            metrics = null;
-            startTask();
-            deliver(); // the new owner reads its ranges and cuts its own buffers
-            nowMs += SinkFlow.PAUSE_FENCE_MS + 1 + random.nextInt(5_000);
-            if (random.nextBoolean()) {
-                // Its consumer still hands out records it fetched before the freeze.
-                List<SinkRecord> fetched = new ArrayList<>();
-                offered.forEach((tp, o) -> log.get(tp).subList((int) o.offset(),
-                        Math.min(records, (int) o.offset() + random.nextInt(30))).stream()
-                        .filter(e -> !e.filtered).forEach(e -> fetched.add(e.record)));
-                trace("zombie wakes: put " + fetched.size() + " records");
-                try {
-                    frozen.put(fetched);
-                    throw new AssertionError("a task that woke from a freeze took a batch before Connect polled");
-                } catch (PausedException expected) {
-                    count("zombie put refused");
-                }
-            }
-            trace("zombie wakes: preCommit, then lost");
-            frozen.preCommit(offered); // its commit fails: the group has moved on
-            frozen.close(partitions);
-            frozenMetrics.close();
         }
 
         void reassign() {
