@@ -206,6 +206,53 @@ class ReplayAndOutageTest {
         assertEquals("20\t20\n", q("SELECT count(), uniqExact(id) FROM replay_stall"));
     }
 
+    /**
+     * Two tasks that both believe they own a partition (one frozen past its session while the group
+     * gave the partition to the other, or cut off from the group but not from ClickHouse): each
+     * range goes in once, by whichever claims it first, and the other follows its claims.
+     */
+    @Test
+    void twoTasksThatBothOwnAPartitionInsertEveryRowOnce() {
+        String name = "zombie-" + N.incrementAndGet();
+        String topic = "zombie_rows";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String counts = "SELECT count(), uniqExact(id) FROM " + topic;
+        TaskRun zombie = new TaskRun(props(name, "buffer.max.rows", "100", "buffer.flush.interval.ms", "600000"),
+                false, tp);
+        TaskRun owner = new TaskRun(props(name, "buffer.max.rows", "150"), false, tp);
+        try {
+            zombie.put(rows(topic, 0, 250)); // [0..99] and [100..199] go in; 200..249 wait in a buffer
+            assertEquals("200\t200\n", q(counts));
+            owner.put(rows(topic, 0, 400)); // from the committed offset (none): replays [100..199], claims 200..
+            assertEquals("400\t400\n", q(counts));
+
+            zombie.put(rows(topic, 250, 300)); // wakes: its full buffer [200..299] is the owner's range now
+            assertEquals(Map.of(tp, 200L), zombie.context.seeks, "the zombie is sent back to follow the claims");
+            assertEquals("400\t400\n", q(counts));
+            putFollowingSeeks(zombie, topic, 200, 450); // skips the owner's ranges; 400..449 wait
+            zombie.close(); // revoked at last: it claims and inserts [400..449] before the owner got there
+            assertEquals("450\t450\n", q(counts));
+
+            putFollowingSeeks(owner, topic, 400, 500); // its [400..499] is refused: it re-cuts the zombie's range
+            assertEquals(500, owner.committed(tp));
+            assertEquals("500\t500\n", q(counts));
+        } finally {
+            owner.close();
+        }
+    }
+
+    /** put() as Connect delivers: after the task asks for a seek, the records again from there. */
+    private static void putFollowingSeeks(TaskRun run, String topic, long from, long to) {
+        run.context.seeks.clear();
+        run.put(rows(topic, from, to));
+        for (int i = 0; i < 3 && !run.context.seeks.isEmpty(); i++) {
+            long seek = run.context.seeks.values().iterator().next();
+            run.context.seeks.clear();
+            run.put(rows(topic, seek, to));
+        }
+        assertTrue(run.context.seeks.isEmpty(), "the task settled after its seeks: " + run.context.seeks);
+    }
+
     /** Rows the server refuses (a CHECK constraint of a table the user made) go to the DLQ; the rest land. */
     @Test
     void rowsTheServerRefusesGoToTheDeadLetterQueueAndTheRestLands() {

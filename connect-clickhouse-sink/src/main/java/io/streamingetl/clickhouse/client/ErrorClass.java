@@ -8,6 +8,11 @@ public enum ErrorClass {
     SCHEMA,
     /** The server refused values in the rows (a constraint, an unknown enum value, unparsable JSON, ...): split the block to find them. */
     DATA,
+    /**
+     * Another task claimed the range this one was about to insert: the partition moved while this
+     * task was frozen or cut off from its group. Re-read the claims, insert nothing of the range.
+     */
+    FENCED,
     /** Anything else (bad credentials, missing database): stop with a clear error. */
     PERMANENT
 }

@@ -30,6 +30,9 @@ public final class DdlBuilder {
 
     private final String cluster;
     private final boolean onCluster;
+    /** Claims the range table remembers for deduplication: one per insert, of all the connectors' tables. */
+    static final int RANGE_CLAIM_WINDOW = 10_000;
+
     private final boolean replicated;
     private final String replicaPath;
     private final String replicaName;
@@ -209,6 +212,16 @@ public final class DdlBuilder {
         return "CREATE TABLE IF NOT EXISTS " + id.quoted() + onCluster() + " (`connector` String, `topic` String, "
                 + "`partition` Int32, `db` String, `tbl` String, `first_offset` Int64, `last_offset` Int64, "
                 + "`updated` DateTime64(3) DEFAULT now64(3)) ENGINE = " + engine
-                + " ORDER BY (`connector`, `topic`, `partition`, `db`, `tbl`)";
+                + " ORDER BY (`connector`, `topic`, `partition`, `db`, `tbl`)"
+                + (replicated ? "" : " SETTINGS non_replicated_deduplication_window = " + RANGE_CLAIM_WINDOW);
+    }
+
+    /**
+     * For a range table created before its intents were claims: the deduplication window that lets
+     * ClickHouse keep only the first of two claims of one offset; null for Replicated ones (Keeper's).
+     */
+    public String rangeTableClaimWindow(TableId id) {
+        return replicated ? null : "ALTER TABLE " + id.quoted() + onCluster()
+                + " MODIFY SETTING non_replicated_deduplication_window = " + RANGE_CLAIM_WINDOW;
     }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
  * means: a transient one keeps the buffer sealed for the next attempt (with one server the call
  * ends; with shards the shard is down for a backoff while the others are written); a schema error
  * rewinds every partition feeding the table so its rows are encoded again (twice per table at most
- * without a success in between, then the task fails); anything else fails the task.
+ * without a success in between, then the task fails); a range another task claimed rewinds its
+ * partition to follow that task's claims; anything else fails the task.
  */
 final class Inserter {
     private static final Logger log = LoggerFactory.getLogger(Inserter.class);
@@ -115,6 +116,12 @@ final class Inserter {
             if (f.errorClass() == ErrorClass.TRANSIENT) {
                 // The buffer stays sealed; Connect pauses, then calls put() again and it goes first.
                 throw new RetriableException(f.getMessage(), f);
+            }
+            if (f.errorClass() == ErrorClass.FENCED) {
+                log.warn("{}; re-reading the claims of {} and taking its records again from there", f.getMessage(),
+                        flow.partition());
+                partitions.reclaim(flow);
+                return false;
             }
             if (f.errorClass() == ErrorClass.SCHEMA
                     && schemaRetries.merge(buf.table(), 1, Integer::sum) <= SCHEMA_RETRIES) {

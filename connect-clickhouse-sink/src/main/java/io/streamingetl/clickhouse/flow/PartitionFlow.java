@@ -17,12 +17,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -70,8 +68,6 @@ final class PartitionFlow {
     private final ArrayDeque<TableBuffer> sealed = new ArrayDeque<>();
     /** The last range confirmed (or, after a restart, attempted) per target. */
     private final Map<Target, Range> remembered = new HashMap<>();
-    /** Targets whose replay buffer had to be cut before its range ended: the rest is not replayed. */
-    private final Set<Target> replayCut = new HashSet<>();
     /** When each target last received an insert from this partition: the adaptive flush spaces them. */
     private final Map<Target, Long> lastInsertMs = new HashMap<>();
     private boolean rangesLoaded;
@@ -180,12 +176,10 @@ final class PartitionFlow {
         if (b != null && b.format() == format) {
             return b;
         }
-        if (b != null) {
-            sealEarly(target);
-        }
+        Range rest = b != null ? sealEarly(target) : null;
         b = new TableBuffer(context.connector(), target, partition, format, context.nowMs(), context.keepRecords());
-        Range r = remembered.get(target);
-        if (r != null && offset <= r.last() && !replayCut.contains(target)) {
+        Range r = rest != null ? rest : remembered.get(target);
+        if (r != null && offset <= r.last()) {
             b.replaying(r.first(), r.last());
         }
         open.put(target, b);
@@ -252,17 +246,18 @@ final class PartitionFlow {
 
     /**
      * Seals the open buffer of {@code target} before its time (its row format changed). A replay
-     * buffer cut this way keeps its token; the rest of its range then goes into normal buffers with
-     * tokens of their own: were they to reuse the replay token, ClickHouse would drop them as a
-     * repeat. (If the first attempt before the restart had landed, that rest is written twice: a
+     * buffer cut this way keeps its token and claim, and returns the rest of its range, which the
+     * next buffer replays as a range of its own: its own token (reusing the cut one, ClickHouse would
+     * drop it as a repeat) and its own claim, the newest of the key, so a restart re-cuts exactly
+     * that rest. (If the first attempt before the restart had landed, that rest is written twice: a
      * table whose schema changes inside a replayed range is the one case of at-least-once.)
      */
-    private void sealEarly(Target target) {
+    private Range sealEarly(Target target) {
         TableBuffer b = open.get(target);
-        if (b != null && b.isReplay()) {
-            replayCut.add(target);
-        }
+        Range rest = b != null && b.isReplay() && !b.isEmpty() && b.lastOffset() < b.rangeLast()
+                ? new Range(b.lastOffset() + 1, b.rangeLast()) : null;
         seal(target);
+        return rest;
     }
 
     /** Seals the open buffer of {@code target}, if any. */
@@ -402,7 +397,6 @@ final class PartitionFlow {
         for (TableBuffer b : sealed) {
             if (b.wasAttempted()) {
                 remembered.put(b.target(), new Range(b.rangeFirst(), b.rangeLast()));
-                replayCut.remove(b.target());
             }
         }
         Collection<TableBuffer> dropped = buffers();
@@ -411,6 +405,18 @@ final class PartitionFlow {
         next = -1;
         pendingSchemaChange = null;
         tookInBatch = false; // what it took in this batch comes again
+        return dropped;
+    }
+
+    /**
+     * Forgets every buffer, the expected offset and the remembered ranges (another task's claims
+     * replace them, read before the next record): the partition is sought back to
+     * {@link #committable()}. Returns the dropped buffers.
+     */
+    Collection<TableBuffer> reclaim() {
+        Collection<TableBuffer> dropped = rewind();
+        remembered.clear();
+        rangesLoaded = false;
         return dropped;
     }
 

@@ -182,6 +182,20 @@ final class Partitions {
     }
 
     /**
+     * Another task claimed a range of {@code flow}'s partition: its buffers are dropped, the
+     * partition is sought back to its committable offset, and the claims are read again before its
+     * next record, so it skips what the other task inserted and re-cuts that task's last range.
+     */
+    void reclaim(PartitionFlow flow) {
+        Long committable = flow.committable();
+        budget.released(flow.reclaim());
+        if (committable != null) {
+            context.upstream().seek(flow.partition(), committable);
+        }
+        rewound.add(flow.partition());
+    }
+
+    /**
      * Per partition of {@code current}, the first offset whose row is not yet in ClickHouse, never
      * past what Connect counts as delivered: records of a batch it will deliver again may already be
      * in ClickHouse, but Connect would refuse such an offset.

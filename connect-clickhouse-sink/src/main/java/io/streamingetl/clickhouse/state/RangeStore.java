@@ -12,7 +12,9 @@ import io.streamingetl.clickhouse.ddl.TableManager;
 import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,12 @@ import java.util.stream.Collectors;
  * range it may or may not have inserted ends and cuts the same range again; the same range gets
  * the same insert_deduplication_token and ClickHouse drops it if it is already there. On a cluster
  * each shard keeps the ranges of its own inserts, beside the rows they describe.
+ *
+ * <p>The intent is also a claim: while two tasks believe they own a partition (one frozen past its
+ * session, or cut off from the group but not from ClickHouse), each range must be inserted by one
+ * of them only. An intent carries a token of its first offset, so of two claims starting at the same
+ * offset ClickHouse keeps the first; read back, the rows show whether the range is still this
+ * task's to insert (see {@link #claim}).
  */
 public final class RangeStore {
     private final Shards shards;
@@ -39,6 +47,10 @@ public final class RangeStore {
     public void ensureTable(TableManager tables, DdlBuilder ddl) {
         tables.execute(ddl.createDatabase(table.database()));
         tables.execute(ddl.createRangeTable(table));
+        String window = ddl.rangeTableClaimWindow(table);
+        if (window != null) {
+            tables.execute(window);
+        }
     }
 
     public Map<RangeKey, Range> load(Collection<TopicPartition> partitions) {
@@ -73,6 +85,44 @@ public final class RangeStore {
                 + Sql.literal(target.table()) + ", " + range.first() + ", " + range.last() + ")";
         CommandSettings s = new CommandSettings();
         s.serverSetting("async_insert", "0");
+        s.serverSetting("insert_deduplicate", "1");
+        s.serverSetting("insert_deduplication_token", "claim/" + connector + "/" + key.partition() + "/"
+                + target + "/" + range.first());
         shards.get(key.target().shard()).client().execute(sql, s).get(timeoutMs, TimeUnit.MILLISECONDS).close();
+    }
+
+    /**
+     * Records the intent to insert {@code range} and returns whether it is still this task's to
+     * insert, from the key's claims read back unmerged ({@link #stillOurs}). Replaying its own claim
+     * is fine: ClickHouse drops the repeat and the claim read back is the same.
+     */
+    public boolean claim(RangeKey key, Range range, long timeoutMs) throws Exception {
+        remember(key, range, timeoutMs);
+        TableId target = key.target().table();
+        var rows = shards.get(key.target().shard()).client().queryAll("SELECT first_offset, last_offset FROM "
+                + table.quoted() + " WHERE connector = {c:String} AND topic = {t:String} AND partition = {p:Int32}"
+                + " AND db = {d:String} AND tbl = {n:String}", Map.of("c", connector, "t", key.partition().topic(),
+                "p", key.partition().partition(), "d", target.database(), "n", target.table()));
+        List<Range> claims = new ArrayList<>(rows.size());
+        for (GenericRecord r : rows) {
+            claims.add(new Range(r.getLong("first_offset"), r.getLong("last_offset")));
+        }
+        return stillOurs(claims, range);
+    }
+
+    /**
+     * Whether {@code range} is still the claimant's to insert, given the claims of its key: its own
+     * claim is there, no other claim starts at its first offset (ClickHouse kept another task's) and
+     * none starts after it (another task went on past it).
+     */
+    public static boolean stillOurs(Collection<Range> claims, Range range) {
+        boolean found = false;
+        for (Range c : claims) {
+            if (c.first() > range.first() || (c.first() == range.first() && c.last() != range.last())) {
+                return false;
+            }
+            found |= c.equals(range);
+        }
+        return found;
     }
 }

@@ -121,12 +121,19 @@ public final class ClickHouseWriter {
         }
     }
 
+    /** Claims the buffer's range before its rows go in; fenced when another task claimed it (or went past it). */
     private void intent(TableBuffer buffer, long deadlineNanos) throws InsertFailure {
         Range range = new Range(buffer.rangeFirst(), buffer.rangeLast());
         RangeKey key = new RangeKey(buffer.target(), buffer.partition());
-        withRetries("record the insert range " + range + " of " + buffer.target() + " from " + buffer.partition(),
-                buffer.table(), shards.get(buffer.shard()), deadlineNanos,
-                attemptTimeout -> ranges.remember(key, range, attemptTimeout));
+        String what = "claim of offsets " + range.first() + ".." + range.last() + " of " + buffer.partition()
+                + " for " + buffer.target();
+        boolean[] ours = new boolean[1];
+        withRetries("record the " + what, buffer.table(), shards.get(buffer.shard()), deadlineNanos,
+                attemptTimeout -> ours[0] = ranges.claim(key, range, attemptTimeout));
+        if (!ours[0]) {
+            throw new InsertFailure("another task holds the " + what + ": the partition moved to it while this task "
+                    + "was frozen or cut off from its group", ErrorClass.FENCED, -1, null);
+        }
     }
 
     /** One block, retried while the failure is transient and the deadline allows. */

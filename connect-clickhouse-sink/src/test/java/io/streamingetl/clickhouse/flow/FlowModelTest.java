@@ -15,6 +15,7 @@ import io.streamingetl.clickhouse.schema.ColumnPlan;
 import io.streamingetl.clickhouse.sql.TableId;
 import io.streamingetl.clickhouse.state.Range;
 import io.streamingetl.clickhouse.state.RangeKey;
+import io.streamingetl.clickhouse.state.RangeStore;
 import io.streamingetl.clickhouse.write.ClickHouseWriter.RejectedRows;
 import io.streamingetl.clickhouse.write.InsertFailure;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -89,7 +90,7 @@ class FlowModelTest {
         }
         System.out.printf("FlowModelTest seed %d: %d steps, %s%n", seed, steps, run.events);
         for (String kind : List.of("retriable", "seek", "schema error", "landed without answer", "revoked", "lost",
-                "crash", "replay skipped", "dead letter", "filtered", "schema change applied")) {
+                "zombie", "fenced", "crash", "replay skipped", "dead letter", "filtered", "schema change applied")) {
             assertTrue(run.events.getOrDefault(kind, 0L) > 0, "the run exercised '" + kind + "': " + run.events);
         }
     }
@@ -103,7 +104,11 @@ class FlowModelTest {
         final List<TopicPartition> partitions = new ArrayList<>();
         final Map<TopicPartition, List<Entry>> log = new LinkedHashMap<>();
         final Model clickHouse = new Model();
-        final Dlq dlq = new Dlq();
+        /** The running task's side of Connect; a zombie keeps the one of its own time. */
+        Dlq dlq = new Dlq(new HashSet<>());
+        /** A task frozen past its session whose partitions moved to the running one, or null. */
+        Zombie zombie;
+        int tasksStarted;
         final Map<TopicPartition, Long> fetch = new HashMap<>();
         final Map<TopicPartition, Long> current = new HashMap<>();
         final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -150,7 +155,8 @@ class FlowModelTest {
         /** A new task: a new flow, positions from the committed offsets. */
         void startTask() {
             closeMetrics();
-            metrics = new SinkMetrics("model", 0);
+            clickHouse.plans = new HashMap<>(); // a new task plans from scratch
+            metrics = new SinkMetrics("model", tasksStarted++ % 2); // a zombie's metrics live on beside its successor's
             buffering = new BufferSettings(List.of(5, 50, 500).get(random.nextInt(3)),
                     List.of(4_096L, 1L << 20).get(random.nextInt(2)), List.of(10L, 100L, 1_000L).get(random.nextInt(3)),
                     List.of(-1L, 0L, 50L).get(random.nextInt(3)));
@@ -169,6 +175,15 @@ class FlowModelTest {
             for (int step = 0; step < steps; step++) {
                 nowMs += random.nextInt(40);
                 clickHouse.faults = random.nextInt(4) == 0; // a step in which inserts may fail
+                if (zombie != null && random.nextInt(3) == 0) {
+                    clickHouse.zombieActs = true;
+                    try {
+                        zombie.act();
+                    } finally {
+                        clickHouse.zombieActs = false;
+                    }
+                    continue;
+                }
                 int action = random.nextInt(100);
                 if (action < 60) {
                     deliver();
@@ -178,8 +193,10 @@ class FlowModelTest {
                     alterATable();
                 } else if (action < 88) {
                     revoke();
-                } else if (action < 93) {
+                } else if (action < 92) {
                     lose();
+                } else if (action < 93) {
+                    freeze();
                 } else if (action < 96) {
                     count("crash");
                     trace("crash");
@@ -192,8 +209,30 @@ class FlowModelTest {
             }
         }
 
+        /**
+         * The running task freezes past its session (GC pause, SIGSTOP, VM freeze) or is cut off from
+         * the group but not from ClickHouse: its partitions move to a new task, which starts from the
+         * committed offsets, while the old one goes on (a zombie) with the records it fetched and
+         * fetches, inserting and committing in vain, until its consumer learns the partitions are lost.
+         */
+        void freeze() {
+            if (zombie != null) {
+                return;
+            }
+            count("zombie");
+            trace("freeze: the partitions move to a new task, the old one goes on as a zombie");
+            zombie = new Zombie(this, flow, dlq, metrics, fetch, current, retained);
+            clickHouse.zombiePlans = clickHouse.plans;
+            metrics = null;
+            dlq = new Dlq(dlq.seen);
+            startTask();
+        }
+
         /** Faults off: deliver and commit until everything is committed. */
         void drain() {
+            if (zombie != null) {
+                zombie.dies();
+            }
             events.put("committed before the drain", committed.values().stream().mapToLong(Long::longValue).sum());
             clickHouse.faults = false;
             for (int round = 0; round < 100_000 && !allCommitted(); round++) {
@@ -202,6 +241,67 @@ class FlowModelTest {
                 commit();
             }
             assertTrue(allCommitted(), "everything committed: " + committed);
+        }
+
+        /** A task whose partitions moved on: it acts as WorkerSinkTask would until its poll learns it. */
+        static final class Zombie {
+            final Run run;
+            final SinkFlow flow;
+            final Dlq upstream;
+            final SinkMetrics metrics;
+            final Map<TopicPartition, Long> fetch;
+            final Map<TopicPartition, Long> current;
+            List<Entry> retained;
+
+            Zombie(Run run, SinkFlow flow, Dlq upstream, SinkMetrics metrics, Map<TopicPartition, Long> fetch,
+                   Map<TopicPartition, Long> current, List<Entry> retained) {
+                this.run = run;
+                this.flow = flow;
+                this.upstream = upstream;
+                this.metrics = metrics;
+                this.fetch = new HashMap<>(fetch);
+                this.current = new HashMap<>(current);
+                this.retained = retained;
+            }
+
+            void act() {
+                int action = run.random.nextInt(10);
+                if (action < 6) {
+                    upstream.seeks.forEach((tp, offset) -> {
+                        fetch.put(tp, offset);
+                        current.put(tp, offset);
+                    });
+                    upstream.seeks.clear();
+                    List<Entry> batch = retained != null ? retained : run.poll(fetch);
+                    List<SinkRecord> records = batch.stream().filter(e -> !e.filtered).map(e -> e.record).toList();
+                    run.trace("zombie put " + describe(batch));
+                    try {
+                        flow.put(records);
+                        retained = null;
+                        batch.forEach(e -> current.put(e.tp, e.offset + 1));
+                    } catch (RetriableException e) {
+                        retained = batch;
+                    } catch (ConnectException e) {
+                        run.trace("  -> the zombie's task fails: " + e.getMessage());
+                        dies(); // a zombie may fail (a table altered under it twice): it is gone either way
+                    }
+                } else if (action < 9) {
+                    Map<TopicPartition, OffsetAndMetadata> offered = new HashMap<>();
+                    current.forEach((tp, o) -> offered.put(tp, new OffsetAndMetadata(o)));
+                    run.trace("zombie preCommit (its commit fails)");
+                    flow.preCommit(offered);
+                } else {
+                    dies();
+                }
+            }
+
+            /** Its poll reports the partitions lost: closed without a commit. */
+            void dies() {
+                run.trace("zombie learns its partitions are lost");
+                flow.close(run.partitions);
+                metrics.close();
+                run.zombie = null;
+            }
         }
 
         boolean allCommitted() {
@@ -216,6 +316,10 @@ class FlowModelTest {
 
         /** The next batch: up to 60 records from each partition's fetch position, interleaved by partition. */
         List<Entry> poll() {
+            return poll(fetch);
+        }
+
+        List<Entry> poll(Map<TopicPartition, Long> fetch) {
             List<Entry> batch = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 if (random.nextInt(3) == 0) {
@@ -424,6 +528,7 @@ class FlowModelTest {
             }
             events.put("schema error", (long) clickHouse.schemaErrors);
             events.put("landed without answer", (long) clickHouse.landedWithoutAnswer);
+            events.put("fenced", (long) clickHouse.fenced);
         }
 
         /** Closes the task's metrics, counting the records it skipped as inserted before (a replay). */
@@ -481,8 +586,10 @@ class FlowModelTest {
 
         static Entry random(TopicPartition tp, long offset, Random r) {
             int kind = r.nextInt(100);
-            return new Entry(tp, offset, r.nextInt(TABLES), kind == 0, kind == 1, kind == 2, kind == 3 || kind == 4,
-                    kind == 5);
+            // Schema changes come for a table of the partition's own (as the SMT puts them on the table's own
+            // topic); the shared tables are fed by every partition and change by ALTERs.
+            int table = kind == 5 || r.nextInt(4) == 0 ? TABLES + tp.partition() : r.nextInt(TABLES);
+            return new Entry(tp, offset, table, kind == 0, kind == 1, kind == 2, kind == 3 || kind == 4, kind == 5);
         }
 
         /** Whether its row is meant to be in ClickHouse. */
@@ -507,9 +614,15 @@ class FlowModelTest {
     private static final class Model implements Destination {
         final Map<Long, List<Integer>> rows = new HashMap<>();
         final Set<String> tokens = new HashSet<>();
+        /** The newest claim per key, as the range table's FINAL reads it (the greatest last offset). */
         final Map<RangeKey, Range> ranges = new HashMap<>();
+        /** Every claim per key, and the claim tokens seen: of two claims of one offset, the first is kept. */
+        final Map<RangeKey, List<Range>> claims = new HashMap<>();
+        final Set<String> claimTokens = new HashSet<>();
         final Map<TableId, Integer> versions = new HashMap<>();
-        final Map<TableId, ColumnPlan> plans = new HashMap<>();
+        /** The running task's planner; a zombie keeps the one of its own time. */
+        Map<TableId, ColumnPlan> plans = new HashMap<>();
+        Map<TableId, ColumnPlan> zombiePlans = new HashMap<>();
         final IdentityHashMap<RowFormat, Integer> versionOf = new IdentityHashMap<>();
         /** Per table, the column version when an insert last failed on it: rows encoded for older ones are stale. */
         final Map<TableId, Integer> schemaErrorAt = new HashMap<>();
@@ -524,9 +637,16 @@ class FlowModelTest {
         java.util.function.Consumer<String> trace = line -> { };
         int schemaErrors;
         int landedWithoutAnswer;
+        int fenced;
+        /** The zombie is calling: schema errors it meets tell nothing of the running task's buffers. */
+        boolean zombieActs;
 
         static TableId table(int t) {
             return new TableId("db", "t" + t);
+        }
+
+        Map<TableId, ColumnPlan> planner() {
+            return zombieActs ? zombiePlans : plans;
         }
 
         int version(TableId table) {
@@ -555,7 +675,7 @@ class FlowModelTest {
 
         @Override
         public ColumnPlan plan(SinkRecord record, Target target) {
-            return plans.computeIfAbsent(target.table(), table -> {
+            return planner().computeIfAbsent(target.table(), table -> {
                 ColumnPlan.Slot id = new ColumnPlan.Slot("id", "Int64", VALUE.field("id"), null, Schema.INT64_SCHEMA,
                         null, Encoders.nullableAware(ClickHouseColumn.of("id", "Int64"), DateRange.MYSQL), false, true);
                 // Odd versions use the format without a header, which the flow checks against the table itself.
@@ -586,12 +706,21 @@ class FlowModelTest {
             if (fault == Fault.FAILS) {
                 throw new InsertFailure("connection refused", ErrorClass.TRANSIENT, -1, null);
             }
-            // The writer remembers the range before the data goes in.
-            ranges.put(new RangeKey(buffer.target(), buffer.partition()), new Range(buffer.rangeFirst(), buffer.rangeLast()));
+            // The writer claims the range before the data goes in.
+            RangeKey key = new RangeKey(buffer.target(), buffer.partition());
+            Range range = new Range(buffer.rangeFirst(), buffer.rangeLast());
+            remember(key, range);
+            if (!RangeStore.stillOurs(claims.get(key), range)) {
+                trace.accept("    fenced: " + claims.get(key));
+                fenced++;
+                throw new InsertFailure("another task holds the claim", ErrorClass.FENCED, -1, null);
+            }
             if (!versionOf.get(buffer.format()).equals(version(buffer.table()))) {
                 trace.accept("    schema error");
                 schemaErrors++;
-                schemaErrorAt.put(buffer.table(), version(buffer.table()));
+                if (!zombieActs) {
+                    schemaErrorAt.put(buffer.table(), version(buffer.table()));
+                }
                 throw new InsertFailure("Code: 16. No such column", ErrorClass.SCHEMA, 16, null);
             }
             if (tokens.add(buffer.token())) {
@@ -638,14 +767,24 @@ class FlowModelTest {
             if (appliedMarkers.add(marker.kafkaPartition() + "@" + marker.kafkaOffset())) {
                 versions.put(table, version(table) + 1);
             }
-            plans.remove(table);
+            planner().remove(table);
             trace.accept("  schema change of " + table + " at " + marker.kafkaOffset());
             return Set.of(table);
         }
 
         @Override
         public void rememberApplied(Target target, TopicPartition partition, long offset) {
-            ranges.put(new RangeKey(target, partition), new Range(offset, offset));
+            remember(new RangeKey(target, partition), new Range(offset, offset));
+        }
+
+        void remember(RangeKey key, Range range) {
+            if (claimTokens.add(key + "@" + range.first())) {
+                claims.computeIfAbsent(key, k -> new ArrayList<>()).add(range);
+                Range newest = ranges.get(key);
+                if (newest == null || range.last() >= newest.last()) {
+                    ranges.put(key, range);
+                }
+            }
         }
 
         @Override
@@ -654,20 +793,27 @@ class FlowModelTest {
                 return true;
             }
             schemaErrors++;
-            schemaErrorAt.put(buffer.table(), version(buffer.table()));
+            if (!zombieActs) {
+                schemaErrorAt.put(buffer.table(), version(buffer.table()));
+            }
             return false;
         }
 
         @Override
         public void tableChanged(TableId table) {
-            plans.remove(table);
+            planner().remove(table);
         }
     }
 
     /** Connect's side: seeks the task asks for, and the dead letter queue. */
     private static final class Dlq implements Upstream {
         final Map<TopicPartition, Long> seeks = new HashMap<>();
-        final Set<String> seen = new HashSet<>();
+        /** Dead letters, of every task. */
+        final Set<String> seen;
+
+        Dlq(Set<String> seen) {
+            this.seen = seen;
+        }
 
         @Override
         public void seek(TopicPartition partition, long offset) {
