@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# On demand: MultiWorkerFaultsTest's seeded fault schedule on three Connect workers (kill -9,
-# SIGSTOP past the session timeout, stop/start, ClickHouse kill -9 under CDC and event load).
-# Not in ./run-tests.sh while a known seed still doubles changes (see the test's comment).
+# MultiWorkerFaultsTest's seeded fault schedule on three Connect workers (kill -9, SIGSTOP past
+# the session timeout, stop/start, ClickHouse kill -9 under CDC and event load); ./run-tests.sh
+# runs one schedule of 4 faults, this runs any seed and any length.
 #   bench/multiworker-faults.sh [seed] [faults=4]
 # Prints the seed, the faults, failover times, the events sent (baseline) and written, and as its
 # last line RATIO <events written / events sent> (1.00 = each once); exits non-zero when a change
