@@ -11,6 +11,8 @@ import io.streamingetl.clickhouse.sql.Sql;
 import io.streamingetl.clickhouse.ddl.TableManager;
 import io.streamingetl.clickhouse.sql.TableId;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +36,8 @@ import java.util.stream.Collectors;
  * task's to insert (see {@link #claim}).
  */
 public final class RangeStore {
+    private static final Logger log = LoggerFactory.getLogger(RangeStore.class);
+
     private final Shards shards;
     private final TableId table;
     private final String connector;
@@ -49,7 +53,14 @@ public final class RangeStore {
         tables.execute(ddl.createRangeTable(table));
         String window = ddl.rangeTableClaimWindow(table);
         if (window != null) {
-            tables.execute(window);
+            try {
+                tables.execute(window);
+            } catch (RuntimeException e) {
+                // A user without ALTER on the state table still writes; only the first-claim-wins rule weakens.
+                log.warn("Could not set the deduplication window of {} ({}): if two tasks ever claim the same range "
+                        + "at once, both claims stay and each task backs off; run {} to restore first-claim-wins",
+                        table, e.getMessage(), window);
+            }
         }
     }
 
