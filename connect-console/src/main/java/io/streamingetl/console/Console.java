@@ -34,15 +34,17 @@ public final class Console implements AutoCloseable {
 
     private final ConnectClusterState cluster;
     private final KafkaReads kafka;
+    private final ConfigReferences references;
 
-    private Console(ConnectClusterState cluster, KafkaReads kafka) {
+    private Console(ConnectClusterState cluster, KafkaReads kafka, ConfigReferences references) {
         this.cluster = cluster;
         this.kafka = kafka;
+        this.references = references;
     }
 
     /** @param workerConfig the worker's configuration, as a REST extension's configure() receives it */
     public static Console create(ConnectClusterState cluster, Map<String, ?> workerConfig) {
-        return new Console(cluster, KafkaReads.fromWorkerConfig(workerConfig));
+        return new Console(cluster, KafkaReads.fromWorkerConfig(workerConfig), ConfigReferences.fromWorkerConfig(workerConfig));
     }
 
     public Reply page() {
@@ -89,7 +91,7 @@ public final class Console implements AutoCloseable {
         if (!ClickHouseReads.SINK_CLASS.equals(config.get("connector.class"))) {
             return status(400, connector + " is not a ClickHouse sink");
         }
-        return json(() -> ClickHouseReads.counts(config));
+        return json(() -> ClickHouseReads.counts(references.resolve(config)));
     }
 
     /**

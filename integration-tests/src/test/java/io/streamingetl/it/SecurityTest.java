@@ -53,7 +53,9 @@ class SecurityTest {
     @RegisterExtension
     static final LocalStackExtension stack = LocalStackExtension.with(Component.CONNECT)
             .workerConfig("config.providers", "file")
-            .workerConfig("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+            .workerConfig("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+            .workerConfig("rest.extension.classes", "io.streamingetl.console.ConsoleRestExtension")
+            .workerConfig("console.restart.failed.tasks", "false");
 
     private static ClickHouseServer clickHouse;
     private static Path secrets;
@@ -186,6 +188,17 @@ class SecurityTest {
             assertFalse(body.contains(SECRET), path + " shows the password: " + body);
             assertTrue(body.contains("${file:"), path + " shows the ConfigProvider reference");
         }
+        // The console reads ClickHouse with the sink's settings, the reference resolved as the worker resolves it.
+        var counts = stack.connect().rest().get("/console/api/clickhouse?connector=" + SINK);
+        assertEquals(200, counts.status(), "console counts: " + counts.body());
+        String auth = null;
+        for (var t : counts.body()) {
+            if (t.path("table").asText().equals("sec.sec_auth")) {
+                auth = t.path("raw").asText();
+            }
+        }
+        assertEquals("5", auth, "the console's count of sec.sec_auth, read as etl: " + counts.body());
+        assertFalse(counts.body().toString().contains(SECRET), "the console shows the password");
         // A literal password: Connect's REST API returns connector configs raw (it only hides
         // PASSWORD values in validate answers), which is why users should use a ConfigProvider.
         stack.connect().rest().putConnector("sec-literal", base("sec-literal").without("topics.regex").with("topics", "sec_literal_unused")
