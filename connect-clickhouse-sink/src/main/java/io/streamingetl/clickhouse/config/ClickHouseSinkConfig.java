@@ -38,7 +38,6 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
     public static final String GROUP_DEDUP = "Replay safety";
     public static final String GROUP_CLUSTER = "ClickHouse cluster";
     public static final String GROUP_MIGRATIONS = "Schema changes";
-    public static final String GROUP_TEST = "Testing only";
 
     public static final String URL = "clickhouse.url";
     public static final String USER = "clickhouse.user";
@@ -159,7 +158,8 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "non_replicated_deduplication_window of created MergeTree tables: how many of a table's last inserts "
                         + "ClickHouse remembers to drop a replayed one. A replay comes after a failover (10-30 s) and "
                         + "each topic partition writing into the table inserts up to 4 times a second meanwhile; "
-                        + "10,000 covers 80 partitions per table.",
+                        + "10,000 covers 80 partitions per table. 0 only with dedup.enabled=false (or Replicated "
+                        + "tables, which use Keeper's window).",
                 GROUP_TABLES, ++o, Width.SHORT, "Dedup window");
         d.define(CLEANUP_AFTER_SECONDS, Type.INT, 0, ParsedOnly.of(ConfigDef.Range.atLeast(0)), Importance.LOW,
                 "CDC tables the sink creates: remove rows whose newest version is a delete physically, by "
@@ -325,12 +325,6 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 "Columns whose cityHash64 picks a row's shard (integer or String columns). Empty: the "
                         + "table's sorting-key columns in table order. Must not change once a table has rows.",
                 GROUP_CLUSTER, ++o, Width.LONG, "Sharding key");
-
-        d.define(TEST_CRASH_AFTER_INSERT, Type.STRING, "none",
-                ConfigDef.CaseInsensitiveValidString.in("none", "task", "jvm"), Importance.LOW,
-                "TEST ONLY. task: the task fails right after its first successful insert, before offsets are "
-                        + "committed; jvm: the worker JVM halts there. For reliability tests; never in production.",
-                GROUP_TEST, 1, Width.SHORT, "Crash after insert (test only)");
         return d;
     }
 
@@ -366,7 +360,7 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         buffering = new BufferSettings(getInt(BUFFER_MAX_ROWS), getLong(BUFFER_MAX_BYTES),
                 getLong(BUFFER_FLUSH_INTERVAL_MS), getLong(BUFFER_MIN_INSERT_INTERVAL_MS));
         errors = new ErrorSettings(getInt(RETRY_MAX_ATTEMPTS), getLong(RETRY_BACKOFF_MS), getLong(RETRY_BACKOFF_MAX_MS),
-                getLong(MAX_BLOCK_MS), toleratesErrors(), upper(CrashMode.class, TEST_CRASH_AFTER_INSERT));
+                getLong(MAX_BLOCK_MS), toleratesErrors(), crashAfterInsert());
         replay = new ReplaySettings(getBoolean(DEDUP_ENABLED), getString(DEDUP_STATE_TABLE));
         List<String> listed = getList(CLUSTER_SHARDS);
         cluster = new ClusterSettings(listed.isEmpty() ? List.of(List.of(getString(URL).trim()))
@@ -374,6 +368,22 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
                 getString(CLUSTER).trim(), upper(Ddl.class, CLUSTER_DDL), getBoolean(CLUSTER_REPLICATED),
                 getString(CLUSTER_REPLICA_PATH).trim(), getString(CLUSTER_REPLICA_NAME).trim(),
                 getString(CLUSTER_LOCAL_SUFFIX), getList(CLUSTER_SHARDING_KEY).stream().map(String::trim).toList());
+    }
+
+    /**
+     * The test-only fault hook: read from the connector's settings but kept out of the ConfigDef, so
+     * no form, validate answer or reference offers it.
+     */
+    private CrashMode crashAfterInsert() {
+        Object value = originals().get(TEST_CRASH_AFTER_INSERT);
+        if (value == null) {
+            return CrashMode.NONE;
+        }
+        try {
+            return CrashMode.valueOf(value.toString().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TEST_CRASH_AFTER_INSERT, value, "must be none, task or jvm");
+        }
     }
 
     private <E extends Enum<E>> E upper(Class<E> type, String option) {

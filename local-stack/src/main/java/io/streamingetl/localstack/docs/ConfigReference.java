@@ -58,7 +58,9 @@ public final class ConfigReference {
         if (key.defaultValue == null) {
             return "null";
         }
-        String value = ConfigDef.convertToString(key.defaultValue, key.type);
+        // A Password's toString() is "[hidden]"; an empty default hides nothing and should read as empty.
+        String value = key.defaultValue instanceof org.apache.kafka.common.config.types.Password p
+                ? (p.value().isEmpty() ? "" : "[hidden]") : ConfigDef.convertToString(key.defaultValue, key.type);
         return value.isEmpty() ? "\"\"" : "`" + value + "`";
     }
 
