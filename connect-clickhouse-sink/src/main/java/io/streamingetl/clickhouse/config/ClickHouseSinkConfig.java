@@ -215,7 +215,8 @@ public final class ClickHouseSinkConfig extends AbstractConfig {
         d.define(DROP_TABLES, Type.STRING, "rename", ConfigDef.CaseInsensitiveValidString.in("rename", "drop"),
                 Importance.MEDIUM,
                 "Schema-change markers: a table the source dropped. rename: it stays in ClickHouse renamed aside to "
-                        + "<table>_dropped_<yyyyMMdd_HHmmss of the drop>, and a table re-created under the name "
+                        + "<table>_dropped_<yyyyMMdd_HHmmss of the drop> (_<version> appended when that name is taken: "
+                        + "a table dropped twice in one second), and a table re-created under the name "
                         + "starts clean. drop: DROP TABLE.",
                 GROUP_MIGRATIONS, ++o, Width.SHORT, "Dropped tables");
 

@@ -198,8 +198,9 @@ public final class SchemaChanges {
         for (TableDef t : change.tables()) {
             TableId table = names.apply(t.db(), t.table());
             touched.add(table);
-            TableId aside = settings.dropTables() ? null : aside(table, "dropped", change);
-            if (planner.describeNow(table) != null && !lineage.recorded(new Move(table, change.version(), aside))) {
+            boolean exists = planner.describeNow(table) != null;
+            TableId aside = settings.dropTables() ? null : freeAside(table, "dropped", change, exists);
+            if (exists && !lineage.recorded(new Move(table, change.version(), aside))) {
                 if (aside == null) {
                     tables.dropTable(table);
                 } else {
@@ -218,7 +219,7 @@ public final class SchemaChanges {
             if (d == null || fits(d, t, change)) {
                 continue;
             }
-            TableId aside = aside(table, "replaced", change);
+            TableId aside = freeAside(table, "replaced", change, true);
             log.warn("Source created {} anew with a key or columns the ClickHouse table cannot take: moving the "
                     + "old one to {}", table, aside);
             tables.renameTables(List.<TableId[]>of(new TableId[] {table, aside}));
@@ -379,6 +380,19 @@ public final class SchemaChanges {
             }
         }
         return key.equals(List.of(settings.versionField()));
+    }
+
+    /**
+     * The name {@code table} moves aside to. The source's DDL times have whole seconds, so a table
+     * dropped twice in one second (DROP, CREATE, DROP) would move to a name taken by the first drop:
+     * when the table is still there to move and the name is taken, the change's version tells them apart.
+     */
+    private TableId freeAside(TableId table, String why, SchemaChange change, boolean tableExists) {
+        TableId aside = aside(table, why, change);
+        if (tableExists && planner.describeNow(aside) != null) {
+            aside = new TableId(aside.database(), aside.table() + "_" + change.version());
+        }
+        return aside;
     }
 
     private static TableId aside(TableId table, String why, SchemaChange change) {
