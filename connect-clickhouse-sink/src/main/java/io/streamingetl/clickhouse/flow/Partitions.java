@@ -169,15 +169,10 @@ final class Partitions {
      */
     void rewind(TableId table) {
         for (PartitionFlow f : flows.values()) {
-            if (!f.feeds(table)) {
-                continue;
+            if (f.feeds(table)) {
+                Long committable = f.committable(); // before the rewind forgets the buffers it comes from
+                seekBack(f, committable, f.rewind());
             }
-            Long committable = f.committable();
-            budget.released(f.rewind());
-            if (committable != null) {
-                context.upstream().seek(f.partition(), committable);
-            }
-            rewound.add(f.partition());
         }
     }
 
@@ -188,7 +183,12 @@ final class Partitions {
      */
     void reclaim(PartitionFlow flow) {
         Long committable = flow.committable();
-        budget.released(flow.reclaim());
+        seekBack(flow, committable, flow.reclaim());
+    }
+
+    /** {@code flow} dropped its buffers: the budget gets them back and its records come again from {@code committable}. */
+    private void seekBack(PartitionFlow flow, Long committable, Collection<TableBuffer> dropped) {
+        budget.released(dropped);
         if (committable != null) {
             context.upstream().seek(flow.partition(), committable);
         }
