@@ -89,6 +89,10 @@ public final class RangeStore {
 
     /** Records the intent to insert {@code range}, on the shard that gets the rows; throws like any ClickHouse request. */
     public void remember(RangeKey key, Range range, long timeoutMs) throws Exception {
+        remember(key, range, "", timeoutMs);
+    }
+
+    private void remember(RangeKey key, Range range, String tokenSuffix, long timeoutMs) throws Exception {
         TableId target = key.target().table();
         String sql = "INSERT INTO " + table.quoted() + " (connector, topic, partition, db, tbl, first_offset, "
                 + "last_offset) VALUES (" + Sql.literal(connector) + ", " + Sql.literal(key.partition().topic()) + ", "
@@ -98,7 +102,7 @@ public final class RangeStore {
         s.serverSetting("async_insert", "0");
         s.serverSetting("insert_deduplicate", "1");
         s.serverSetting("insert_deduplication_token", "claim/" + connector + "/" + key.partition() + "/"
-                + target + "/" + range.first());
+                + target + "/" + range.first() + tokenSuffix);
         shards.get(key.target().shard()).client().execute(sql, s).get(timeoutMs, TimeUnit.MILLISECONDS).close();
     }
 
@@ -109,6 +113,19 @@ public final class RangeStore {
      */
     public boolean claim(RangeKey key, Range range, long timeoutMs) throws Exception {
         remember(key, range, timeoutMs);
+        List<Range> claims = claims(key);
+        if (claims.stream().noneMatch(c -> c.first() >= range.first())) {
+            // Dropped as a repeat of a claim that never became a row (ClickHouse killed between keeping
+            // the token and committing the part) and nothing contradicts it: written again under a token
+            // of its own, so the row exists for a restart to re-cut.
+            log.warn("The claim of {} {} was dropped as a repeat but is not in {}: writing it again", key, range, table);
+            remember(key, range, "/again/" + range.last(), timeoutMs);
+            claims = claims(key);
+        }
+        return stillOurs(claims, range);
+    }
+
+    private List<Range> claims(RangeKey key) {
         TableId target = key.target().table();
         var rows = shards.get(key.target().shard()).client().queryAll("SELECT first_offset, last_offset FROM "
                 + table.quoted() + " WHERE connector = {c:String} AND topic = {t:String} AND partition = {p:Int32}"
@@ -118,7 +135,7 @@ public final class RangeStore {
         for (GenericRecord r : rows) {
             claims.add(new Range(r.getLong("first_offset"), r.getLong("last_offset")));
         }
-        return stillOurs(claims, range);
+        return claims;
     }
 
     /**
