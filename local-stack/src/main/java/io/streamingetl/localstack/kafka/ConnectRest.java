@@ -59,9 +59,30 @@ public final class ConnectRest {
         return call("DELETE", path, null);
     }
 
-    /** PUT /connectors/{name}/config: creates or updates, as deploy scripts do. */
+    /**
+     * PUT /connectors/{name}/config: creates or updates, as deploy scripts do. Answers Connect
+     * itself calls retriable (409 during a rebalance; 500 "Failed to write to config topic ... can
+     * be safely retried" while the group's leader or the config topic moves) are retried for a minute.
+     */
     public Response putConnector(String name, Map<String, String> config) {
-        return put("/connectors/" + encode(name) + "/config", config).requireSuccess("create connector " + name);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            Response r = put("/connectors/" + encode(name) + "/config", config);
+            if (!retriable(r) || System.nanoTime() > deadline) {
+                return r.requireSuccess("create connector " + name);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r.requireSuccess("create connector " + name);
+            }
+        }
+    }
+
+    private static boolean retriable(Response r) {
+        return r.status() == 409 || (r.status() == 500 && r.body() != null
+                && r.body().path("message").asText("").contains("can be safely retried"));
     }
 
     public Response validate(String connectorClass, Map<String, String> config) {
