@@ -55,6 +55,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     private Path baseDir;
     private ClickHouseServer clickHouse;
     private int clusterShards;
+    private String timeZone;
     private ClickHouseCluster cluster;
     private MariaDbServer mariaDb;
     private KafkaBroker kafka;
@@ -95,9 +96,19 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         return this;
     }
 
+    /**
+     * MariaDB, the worker JVM and ClickHouse in {@code zone} (e.g. one with DST) instead of UTC and
+     * the machine's zone: what a user's servers outside UTC do.
+     */
+    public LocalStackExtension timeZone(String zone) {
+        timeZone = zone;
+        return this;
+    }
+
     private ClickHouseServer newClickHouse(Path dir) {
         if (clickHouseConfig == null) {
-            return ClickHouseServer.forTests(dir);
+            ClickHouseServer server = ClickHouseServer.forTests(dir);
+            return timeZone == null ? server : server.timeZone(timeZone);
         }
         try {
             String users = "";
@@ -108,7 +119,9 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
             }
             Path config = Files.writeString(dir.resolveSibling("clickhouse-config.xml"),
                     "<clickhouse>\n" + clickHouseConfig + "\n" + users + "</clickhouse>\n");
-            return new ClickHouseServer(dir, Ports.free(), Ports.free(), Lifetime.TIED, config.toAbsolutePath());
+            ClickHouseServer server = new ClickHouseServer(dir, Ports.free(), Ports.free(), Lifetime.TIED,
+                    config.toAbsolutePath());
+            return timeZone == null ? server : server.timeZone(timeZone);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,7 +151,8 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
             try {
                 if (components.contains(Component.MARIADB)) {
                     // On this thread: mariadbd is tied to the thread that starts it (see MariaDbServer).
-                    mariaDb = startOnFreePorts(baseDir.resolve("mariadb"), MariaDbServer::forTests, MariaDbServer::start);
+                    mariaDb = startOnFreePorts(baseDir.resolve("mariadb"),
+                            dir -> MariaDbServer.forTests(dir).timeZone(timeZone), MariaDbServer::start);
                 }
             } finally {
                 // All of them, even after a failure: afterAll must see every server that did start.
@@ -148,7 +162,7 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
             if (components.contains(Component.CONNECT)) {
                 connect = startOnFreePorts(baseDir.resolve("connect"),
                         dir -> ConnectWorker.forTests(dir, kafka.bootstrapServers(), List.of(StackLayout.pluginPath()),
-                                workerOverrides),
+                                workerOverrides).timeZone(timeZone),
                         ConnectWorker::start);
             }
         } catch (RuntimeException e) {

@@ -32,6 +32,7 @@ public final class ConnectWorker extends ServerProcess {
     private final Lifetime lifetime;
     private final String classpath;
     private final boolean ownMain;
+    private String timeZone;
 
     public ConnectWorker(Path dataDir, String bootstrapServers, int restPort, List<Path> pluginPath,
                          Map<String, String> overrides, Lifetime lifetime, String classpath) {
@@ -67,6 +68,15 @@ public final class ConnectWorker extends ServerProcess {
                 classpath, false);
     }
 
+    /**
+     * The machine's zone as the worker process sees it (TZ), e.g. one with DST: the worker JVM
+     * still runs in UTC (see {@link #start()}), as every worker of this pipeline must.
+     */
+    public ConnectWorker timeZone(String zone) {
+        this.timeZone = zone;
+        return this;
+    }
+
     public synchronized ConnectWorker start() {
         if (isRunning()) {
             return this;
@@ -93,6 +103,9 @@ public final class ConnectWorker extends ServerProcess {
             if (extra != null && !extra.isBlank()) {
                 jvm.addAll(List.of(extra.trim().split("\\s+")));
             }
+            // Debezium's snapshots read DATETIME through a Calendar in the JVM's zone: outside UTC a
+            // wall-clock time in a DST gap moves by an hour (02:30 becomes 03:30).
+            jvm.add("-Duser.timezone=UTC");
             if (!JavaCommand.selectsCollector(jvm)) {
                 jvm.add("-XX:+UseParallelGC");
             }
@@ -101,7 +114,7 @@ public final class ConnectWorker extends ServerProcess {
             command = JavaCommand.of(classpath, "1g", List.of(),
                     "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()));
         }
-        process = ManagedProcess.start("connect", command, Map.of(),
+        process = ManagedProcess.start("connect", command, timeZone == null ? Map.of() : Map.of("TZ", timeZone),
                 dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
         ManagedProcess p = process;
         ConnectRest rest = rest();

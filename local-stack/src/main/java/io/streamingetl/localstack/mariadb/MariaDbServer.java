@@ -27,6 +27,7 @@ public final class MariaDbServer extends ServerProcess {
     private final Path dataDir;
     private final int port;
     private final Lifetime lifetime;
+    private String timeZone;
 
     public MariaDbServer(Path dataDir, int port, Lifetime lifetime) {
         super(Duration.ofSeconds(30));
@@ -37,6 +38,15 @@ public final class MariaDbServer extends ServerProcess {
 
     public static MariaDbServer forTests(Path dataDir) {
         return new MariaDbServer(dataDir, Ports.free(), Lifetime.TIED);
+    }
+
+    /**
+     * The server's zone (TZ, with {@code time_zone=SYSTEM}) instead of +00:00: a zone with DST,
+     * in which sessions write TIMESTAMPs unless they set their own.
+     */
+    public MariaDbServer timeZone(String zone) {
+        this.timeZone = zone;
+        return this;
     }
 
     public synchronized MariaDbServer start() {
@@ -66,12 +76,12 @@ public final class MariaDbServer extends ServerProcess {
                 // is built from event-level positions, and every test then sees what MySQL does.
                 "--binlog-legacy-event-pos=ON",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
-                "--default-time-zone=+00:00", "--skip-name-resolve",
+                timeZone == null ? "--default-time-zone=+00:00" : "--default-time-zone=SYSTEM", "--skip-name-resolve",
                 "--innodb-buffer-pool-size=128M", "--max-connections=200",
                 // 11.4 generates a TLS certificate at every start (3-17 s here, the "silent gap" before
                 // the socket opens); clients connect over loopback without TLS anyway.
                 "--skip-ssl"));
-        process = ManagedProcess.start("mariadb", cmd, Map.of(),
+        process = ManagedProcess.start("mariadb", cmd, timeZone == null ? Map.of() : Map.of("TZ", timeZone),
                 dataDir.resolveSibling(dataDir.getFileName() + ".log"), lifetime);
         ManagedProcess p = process;
         Wait.until("MariaDB on 127.0.0.1:" + port, Duration.ofSeconds(120), () -> {
