@@ -26,13 +26,15 @@ final class FlattenPlan {
         final Field src;
         final Node[] children;
         final LogicalTypes.ValueConverter converter;
+        final LogicalTypes.ValueConverter binlogConverter;
         final String outName;
         Field dst;
 
-        Node(Field src, Node[] children, LogicalTypes.ValueConverter converter, String outName) {
+        Node(Field src, Node[] children, LogicalTypes.Conversion conversion, String outName) {
             this.src = src;
             this.children = children;
-            this.converter = converter;
+            this.converter = conversion == null ? null : conversion.converter;
+            this.binlogConverter = conversion == null ? null : conversion.binlogConverter;
             this.outName = outName;
         }
     }
@@ -85,7 +87,7 @@ final class FlattenPlan {
                 outSchema = optionalCopy(outSchema);
             }
             out.field(outName, outSchema);
-            list.add(new Node(f, null, c.converter, outName));
+            list.add(new Node(f, null, c, outName));
         }
         return list.toArray(new Node[0]);
     }
@@ -106,23 +108,27 @@ final class FlattenPlan {
         }
     }
 
-    /** Copies the (converted) values of {@code in} into their flat fields of {@code out}. */
-    void fill(Struct in, Struct out) {
-        fill(nodes, in, out);
+    /**
+     * Copies the (converted) values of {@code in} into their flat fields of {@code out};
+     * {@code fromBinlog}: the image was read from the binlog, not by a snapshot.
+     */
+    void fill(Struct in, Struct out, boolean fromBinlog) {
+        fill(nodes, in, out, fromBinlog);
     }
 
-    private static void fill(Node[] nodes, Struct in, Struct out) {
+    private static void fill(Node[] nodes, Struct in, Struct out, boolean fromBinlog) {
         for (Node n : nodes) {
             Object v = in.getWithoutDefault(n.src.name()); // get() would turn a NULL into the column default
             if (v == null) {
                 continue; // a new Struct's fields are already null: a null parent gives null children
             }
             if (n.children != null) {
-                fill(n.children, (Struct) v, out);
+                fill(n.children, (Struct) v, out, fromBinlog);
                 continue;
             }
             try {
-                out.put(n.dst, n.converter == null ? v : n.converter.convert(v));
+                LogicalTypes.ValueConverter converter = fromBinlog ? n.binlogConverter : n.converter;
+                out.put(n.dst, converter == null ? v : converter.convert(v));
             } catch (RuntimeException e) {
                 // Name the field: the caller adds topic, partition and offset.
                 throw new DataException("field '" + n.outName + "': " + e.getMessage(), e);

@@ -42,7 +42,8 @@ final class KeyFlattener {
             Struct s = (Struct) key;
             Flat flat = plans.get(s.schema(), this::plan);
             Struct out = new Struct(flat.schema);
-            flat.plan.fill(s, out);
+            // A key has no source block to tell binlog from snapshot: its values stay as Debezium sent them.
+            flat.plan.fill(s, out, false);
             return new SchemaAndValue(flat.schema, out);
         }
         if (key instanceof Map) {

@@ -36,6 +36,8 @@ final class LogicalTypes {
     static final String DBZ_YEAR = "io.debezium.time.Year";
     static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
     static final String DBZ_BITS = "io.debezium.data.Bits";
+    static final String DBZ_ENUM = "io.debezium.data.Enum";
+    static final String DBZ_ENUM_SET = "io.debezium.data.EnumSet";
     /** Parameter on the INT64 a BIT(n), n <= 64, becomes: n, so that the sink can create UInt8..UInt64. */
     static final String BITS_PARAM = "io.streamingetl.bits";
 
@@ -46,14 +48,23 @@ final class LogicalTypes {
         Object convert(Object value);
     }
 
-    /** What a leaf field becomes: its output schema and how to convert its value (null: as is). */
+    /**
+     * What a leaf field becomes: its output schema, how to convert its value (null: as is), and
+     * what a value read from the binlog needs instead (null: the same).
+     */
     static final class Conversion {
         final Schema schema;
         final ValueConverter converter;
+        final ValueConverter binlogConverter;
 
         Conversion(Schema schema, ValueConverter converter) {
+            this(schema, converter, converter);
+        }
+
+        Conversion(Schema schema, ValueConverter converter, ValueConverter binlogConverter) {
             this.schema = schema;
             this.converter = converter;
+            this.binlogConverter = binlogConverter;
         }
 
         Object apply(Object value) {
@@ -100,6 +111,11 @@ final class LogicalTypes {
                     return variableScaleDecimal(schema);
                 case DBZ_BITS:
                     return bits(schema);
+                case DBZ_ENUM:
+                case DBZ_ENUM_SET:
+                    // Debezium names a binlog value by its member in the DDL parser's list, in which
+                    // ',' is written '\,' and '\' stays '\\'; snapshots read the value as stored.
+                    return new Conversion(schema, null, LogicalTypes::unescapeMembers);
                 default:
                     break; // Connect logical types, MicroTime, MicroTimestamp, Json, Enum, ... stay as they are
             }
@@ -109,6 +125,24 @@ final class LogicalTypes {
             return convert(schema, SchemaBuilder.string(), v -> JsonText.render(v, schema));
         }
         return new Conversion(schema, null);
+    }
+
+    /** {@code x\,y} to {@code x,y} and {@code b\\c} to {@code b\c}: each backslash escapes the next character. */
+    static Object unescapeMembers(Object value) {
+        String s = (String) value;
+        int i = s.indexOf('\\');
+        if (i < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length()).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                c = s.charAt(++i);
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     private static Conversion convert(Schema in, SchemaBuilder out, ValueConverter converter) {

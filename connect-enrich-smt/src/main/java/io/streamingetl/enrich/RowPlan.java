@@ -97,8 +97,8 @@ final class RowPlan {
     Struct row(Struct envelopeStruct, Struct image, String opCode, boolean isDeleted) {
         Struct source = envelope.source(envelopeStruct);
         Struct out = new Struct(schema);
-        flatten.fill(image, out);
         SourceReader src = envelope.sourceReader;
+        flatten.fill(image, out, !src.isSnapshot(source, opCode));
         if (op != null) {
             out.put(op, opCode);
         }

@@ -44,6 +44,11 @@ final class SourceReader {
         return table == null ? null : (String) source.get(table);
     }
 
+    /** A snapshot read (initial or incremental), not a change read from the binlog. */
+    boolean isSnapshot(Struct source, String op) {
+        return CdcVersion.isSnapshot(op, snapshot == null ? null : source.get(snapshot));
+    }
+
     /** See {@link CdcVersion}: from source.file, source.pos, source.row and whether it is a snapshot read. */
     long version(Struct source, String op) {
         if (file == null || pos == null) {

@@ -173,4 +173,16 @@ class FlattenLogicTest {
         Schema again = SchemaBuilder.struct().name("s39").field("f", Schema.INT32_SCHEMA).build(); // equal, new instance
         assertEquals("p40", cache.get(again, x -> "rebuilt"));
     }
+
+    @Test
+    void enumMembersFromTheBinlogLoseTheDdlParsersEscapes() {
+        assertEquals("x,y", LogicalTypes.unescapeMembers("x\\,y"));
+        assertEquals("b\\c", LogicalTypes.unescapeMembers("b\\\\c"));
+        assertEquals("x\\,y", LogicalTypes.unescapeMembers("x\\\\\\,y"));
+        assertEquals("plain", LogicalTypes.unescapeMembers("plain"));
+        LogicalTypes.Conversion c = LogicalTypes.forSchema(SchemaBuilder.string().name("io.debezium.data.Enum").build(),
+                CdcEnrichConfig.CollectionMode.KEEP);
+        assertNull(c.converter, "snapshot reads are as stored");
+        assertEquals("x,y", c.binlogConverter.convert("x\\,y"));
+    }
 }

@@ -37,4 +37,13 @@ class SetTypeTest {
         assertEquals("red,green", intoText.toCanonical("red,green", SET));
         assertEquals("String", intoText.clickHouseType(SET, ctx(EnumMode.LOW_CARDINALITY)));
     }
+
+    @Test
+    void anEnumMemberWithACommaOrABackslashKeepsItsNumber() {
+        Schema e = SchemaBuilder.string().name("io.debezium.data.Enum").version(1)
+                .parameter("allowed", "a,x\\,y,b\\\\c,it's").optional().build();
+        assertEquals("LowCardinality(Nullable(String))", REGISTRY.columnType(e, ctx(EnumMode.LOW_CARDINALITY), false));
+        assertEquals("Nullable(Enum8('' = 0, 'a' = 1, 'x,y' = 2, 'b\\\\c' = 3, 'it\\'s' = 4))",
+                REGISTRY.columnType(e, ctx(EnumMode.ENUM), false));
+    }
 }
