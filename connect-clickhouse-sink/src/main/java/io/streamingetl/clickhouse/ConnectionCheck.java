@@ -6,6 +6,7 @@ import io.streamingetl.clickhouse.client.ClickHouseClients;
 import io.streamingetl.clickhouse.client.ClickHouseErrors;
 import io.streamingetl.clickhouse.config.ClickHouseSinkConfig;
 import io.streamingetl.clickhouse.config.ConnectionSettings;
+import io.streamingetl.clickhouse.ddl.ServerVersion;
 import org.apache.kafka.common.config.ConfigValue;
 
 import java.util.List;
@@ -42,8 +43,8 @@ public final class ConnectionCheck {
         try (Client client = ClickHouseClients.build(checkConnection, url)) {
             List<GenericRecord> rows;
             try {
-                rows = client.queryAll("SELECT count() AS n FROM system.databases WHERE name = {db:String}",
-                        Map.of("db", config.database()));
+                rows = client.queryAll("SELECT count() AS n, version() AS version FROM system.databases"
+                        + " WHERE name = {db:String}", Map.of("db", config.database()));
             } catch (Exception e) {
                 Throwable cause = ClickHouseErrors.unwrap(e);
                 int code = ClickHouseErrors.code(cause);
@@ -58,7 +59,12 @@ public final class ConnectionCheck {
                 }
                 return false;
             }
-            if (rows.isEmpty() || rows.get(0).getLong("n") == 0) {
+            String tooOld = ServerVersion.parse(rows.get(0).getString("version")).problem(url);
+            if (tooOld != null) {
+                add(values, addressOption, tooOld);
+                return false;
+            }
+            if (rows.get(0).getLong("n") == 0) {
                 add(values, ClickHouseSinkConfig.DATABASE, "database '" + config.database() + "' does not exist on " + url);
                 return false;
             }

@@ -92,8 +92,13 @@ public final class TableManager {
     public ServerFeatures serverFeatures() {
         List<GenericRecord> rows = shards.get(0).call("read the server's features", client -> client.queryAll(
                 "SELECT (SELECT any(value) FROM system.settings WHERE name = 'enable_time_time64_type') AS time64,"
-                        + " toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year")); // 1000-01-01 00:00:00 UTC
+                        + " toYear(toDateTime64(-30610224000, 0, 'UTC')) AS year," // 1000-01-01 00:00:00 UTC
+                        + " version() AS version"));
         GenericRecord r = rows.get(0);
+        String tooOld = ServerVersion.parse(r.getString("version")).problem("the first shard's server");
+        if (tooOld != null) {
+            throw new ConnectException(tooOld);
+        }
         return new ServerFeatures("1".equals(r.getString("time64")),
                 r.getInteger("year") == 1000 ? DateRange.MYSQL : DateRange.CLASSIC);
     }
