@@ -137,6 +137,69 @@ class BadInputTest {
         }
     }
 
+    // ---------------------------------------------------------------- scripts/dlq.sh
+
+    /**
+     * What a user does with a rejected record: {@code scripts/dlq.sh list} shows where it came
+     * from and why; once the cause is fixed (here the column widened), {@code resend} puts it
+     * back on its topic and the sink writes it. Its own sink and DLQ, so the counts above stay put.
+     */
+    @Test
+    void theDlqToolListsARejectedRecordAndResendsItOnceTheCauseIsFixed() throws Exception {
+        String topic = "dlqtool_in";
+        String dlq = "dlq.dlq-tool";
+        stack.clickHouse().query("CREATE TABLE bad.dlqtool_in (id Int64, n Int8) ENGINE = MergeTree ORDER BY id"
+                + " SETTINGS non_replicated_deduplication_window = 100");
+        ConnectorConfig sink = stack.sinkConfig(DB).named("dlq-tool-sink")
+                .with("schema.evolution", "add_columns")
+                .with("topics.regex", topic)
+                .with("errors.tolerance", "all")
+                .with("errors.deadletterqueue.topic.name", dlq)
+                .with("errors.deadletterqueue.context.headers.enable", "true");
+        stack.connect().rest().putConnector(sink.name(), sink.config());
+        Schema i16n = row("n", Schema.INT16_SCHEMA);
+        send(topic, null, null, i16n, new Struct(i16n).put("id", 1L).put("n", (short) 5));
+        long rejected = send(topic, null, null, i16n, new Struct(i16n).put("id", 2L).put("n", (short) 1000));
+        send(topic, null, null, i16n, new Struct(i16n).put("id", 3L).put("n", (short) -5));
+        AwaitEqual.until("the good rows of " + topic, Duration.ofSeconds(90), () -> "[1,3]", () -> ids(DB + "." + topic, "id"));
+
+        String bootstrap = "--bootstrap-server=" + stack.kafka().bootstrapServers();
+        Wait.until("the rejected record in " + dlq, Duration.ofSeconds(60),
+                () -> dlqTool("list", "--topic", dlq, bootstrap).contains("from " + topic));
+        String list = dlqTool("list", "--topic", dlq, bootstrap);
+        assertTrue(list.startsWith("1 record(s) in " + dlq), list);
+        assertTrue(list.contains("offset 0 (partition 0): from " + topic + " partition 0 offset " + rejected + ", "), list);
+        assertTrue(list.contains("1000 is out of range for Int8"), list);
+
+        stack.clickHouse().query("ALTER TABLE bad.dlqtool_in MODIFY COLUMN n Int16");
+        String resent = dlqTool("resend", "--offsets", "0", "--topic", dlq, bootstrap);
+        assertTrue(resent.contains("offset 0 resent to " + topic + " partition 0"), resent);
+        AwaitEqual.until("the resent row", Duration.ofSeconds(90), () -> "1\t5\n2\t1000\n3\t-5\n",
+                () -> stack.clickHouse().query("SELECT id, n FROM bad.dlqtool_in ORDER BY id FORMAT TSVRaw"));
+        String unknown = dlqTool("resend", "--offsets", "7", "--topic", dlq, bootstrap);
+        assertTrue(unknown.contains("no record at offset(s) [7]"), unknown);
+    }
+
+    /** scripts/dlq.sh as a user runs it; its output (stdout and stderr). */
+    private static String dlqTool(String... args) {
+        List<String> command = new ArrayList<>(List.of("scripts/dlq.sh"));
+        command.addAll(List.of(args));
+        String out;
+        try {
+            Process p = new ProcessBuilder(command).directory(StackLayout.repoRoot().toFile()).redirectErrorStream(true)
+                    .start();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        System.out.println("scripts/dlq.sh " + String.join(" ", args) + ":\n" + out);
+        return out;
+    }
+
     // ---------------------------------------------------------------- errors.tolerance=all
 
     @Test

@@ -48,6 +48,15 @@ public interface Destination {
     void tableChanged(TableId table);
 
     /**
+     * A value did not fit {@code table}'s column as last described: describe the table again (an
+     * operator may have widened the column since), unless that was done moments ago. Returns
+     * whether it did, so the record is tried once more before it is called bad.
+     */
+    default boolean describeAgain(TableId table) {
+        return false;
+    }
+
+    /**
      * Applies the source schema change a marker record carries (every row before it is in
      * ClickHouse); idempotent, as a replay applies it again. Returns the tables whose structure changed.
      */

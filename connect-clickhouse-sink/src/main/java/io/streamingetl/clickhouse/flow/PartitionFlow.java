@@ -131,7 +131,18 @@ final class PartitionFlow {
             }
             ColumnPlan plan = context.destination().plan(record, target);
             buffer = bufferFor(target, plan.format(), offset);
-            append(buffer, plan, record, offset);
+            try {
+                append(buffer, plan, record, offset);
+            } catch (ColumnPlan.FieldException e) {
+                // The column may have changed since the table was described (widened by an operator
+                // to take this very value, then the record resent from the DLQ): look once more.
+                if (!context.destination().describeAgain(target.table())) {
+                    throw e;
+                }
+                plan = context.destination().plan(record, target);
+                buffer = bufferFor(target, plan.format(), offset);
+                append(buffer, plan, record, offset);
+            }
         } catch (DataException e) {
             next = offset + 1;
             throw e;

@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,6 +44,9 @@ import java.util.Set;
  */
 final class ClickHouseDestination implements Destination, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseDestination.class);
+    /** How often a table is described again because a value did not fit its column. */
+    private static final long DESCRIBE_AGAIN_NANOS = 1_000_000_000L;
+    private final Map<TableId, Long> describedAgain = new HashMap<>();
 
     private final Shards shards;
     private final TableManager tables;
@@ -117,6 +121,19 @@ final class ClickHouseDestination implements Destination, AutoCloseable {
     public void tableChanged(TableId table) {
         planner.invalidate(table);
         router.forget(table);
+    }
+
+    /** Once per table every {@link #DESCRIBE_AGAIN_NANOS} at most: a stream of bad values costs no DESCRIBE each. */
+    @Override
+    public boolean describeAgain(TableId table) {
+        long now = System.nanoTime();
+        Long last = describedAgain.get(table);
+        if (last != null && now - last < DESCRIBE_AGAIN_NANOS) {
+            return false;
+        }
+        describedAgain.put(table, now);
+        tableChanged(table);
+        return true;
     }
 
     @Override
