@@ -159,6 +159,33 @@ function pretty(text) {
   } catch (e) { return text; }
 }
 
+// The columns an update changed: those whose value differs between the envelope's before and after.
+function changedColumns(envelope) {
+  const changed = new Set();
+  if (envelope && typeof envelope === 'object' && envelope.before && envelope.after) {
+    for (const k of Object.keys(envelope.after)) {
+      if (JSON.stringify(envelope.before[k]) !== JSON.stringify(envelope.after[k])) changed.add(k);
+    }
+  }
+  return changed;
+}
+
+// The flat row as JSON, one column a line, the changed ones marked (text nodes only: values may hold markup).
+function rowView(value, changed) {
+  const pre = el('pre', null, {class: 'change-after'});
+  if (!value || typeof value !== 'object') { pre.textContent = String(value); return pre; }
+  const keys = Object.keys(value);
+  pre.appendChild(document.createTextNode('{\n'));
+  keys.forEach((k, i) => {
+    const line = ' ' + JSON.stringify(k) + ': ' + JSON.stringify(value[k]) + (i < keys.length - 1 ? ',' : '');
+    pre.appendChild(changed.has(k) ? el('mark', line, {class: 'changed', title: 'changed by this update'})
+      : document.createTextNode(line));
+    pre.appendChild(document.createTextNode('\n'));
+  });
+  pre.appendChild(document.createTextNode('}'));
+  return pre;
+}
+
 async function loadEvents() {
   const topic = $('events-topic').value;
   if (!topic) return;
@@ -172,8 +199,11 @@ async function loadEvents() {
   try {
     const changes = await api('GET', '/console/api/changes?topic=' + encodeURIComponent(topic) + '&n='
       + encodeURIComponent($('events-n').value));
-    fill('changes', changes.map((c) => row([new Date(c.time).toLocaleTimeString(),
-      el('pre', c.before, {class: 'change-before'}), el('pre', c.after, {class: 'change-after'})])));
+    fill('changes', changes.map((c) => {
+      const changed = changedColumns(c.before);
+      return row([new Date(c.time).toLocaleTimeString(),
+        el('pre', JSON.stringify(c.before, null, 1), {class: 'change-before'}), rowView(c.after, changed)]);
+    }));
     message('changes-message', changes.length ? '' : 'no changes of ' + topic + ' passed the enrich SMT in this worker');
   } catch (e) { message('changes-message', e.message); }
 }

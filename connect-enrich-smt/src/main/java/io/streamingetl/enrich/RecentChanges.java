@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.streamingetl.common.JsonText;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The last few records per topic as they entered and left the transform, kept in memory and shown
@@ -88,10 +89,16 @@ final class RecentChanges implements RecentChangesMBean, AutoCloseable {
         StringBuilder json = new StringBuilder("[");
         for (Change c : newestFirst) {
             json.append(json.length() > 1 ? "," : "").append("{\"time\":").append(c.timeMs()).append(",\"before\":")
-                    .append(JsonText.render(String.valueOf(c.before()))).append(",\"after\":")
-                    .append(JsonText.render(c.after() == null ? "(dropped)" : String.valueOf(c.after()))).append('}');
+                    .append(asJson(c.before())).append(",\"after\":")
+                    .append(c.after() == null ? "\"(dropped)\"" : asJson(c.after())).append('}');
         }
         return json.append(']').toString();
+    }
+
+    /** A record value as JSON, as people read it: a Struct by its schema (dates as dates), a map as is. */
+    private static String asJson(Object value) {
+        String json = value instanceof Struct struct ? JsonText.render(struct, struct.schema()) : JsonText.render(value);
+        return json == null ? "null" : json;
     }
 
     @Override

@@ -128,13 +128,25 @@ class ConsoleBrowserTest {
                 .anyMatch(e -> e.getText().contains("4242")));
         WebElement newest = browser.findElements(By.cssSelector("#events .event-value")).get(0);
         assertTrue(newest.getText().contains(HOSTILE.replace("\"", "\\\"")), "the hostile value as text: " + newest.getText());
-        // Before and after the SMT: the Debezium envelope (op=c, the row under after=) and the flat row.
-        wait.until(d -> d.findElements(By.cssSelector("#changes .change-before")).stream()
-                .anyMatch(e -> e.getText().contains("id=4242") && e.getText().contains("op=c")));
+        // Before and after the SMT, as JSON: the Debezium envelope and the flat row, the columns an
+        // update changed marked.
+        SourceDatabase.transaction(stack.mariaDb(), "UPDATE streaming_etl_db.person SET email = 'ada@example.org'"
+                + " WHERE id = 4242");
+        wait.until(d -> {
+            d.findElement(By.id("events-load")).click();
+            return d.findElements(By.cssSelector("#changes .change-before")).stream()
+                    .anyMatch(e -> e.getText().contains("\"id\": 4242") && e.getText().contains("\"op\": \"u\""));
+        });
         String envelope = browser.findElements(By.cssSelector("#changes .change-before")).get(0).getText();
-        String row = browser.findElements(By.cssSelector("#changes .change-after")).get(0).getText();
-        assertTrue(envelope.contains("after=Struct{id=4242") && envelope.contains(HOSTILE), envelope);
-        assertTrue(row.startsWith("Struct{id=4242") && row.contains("_op=c"), row);
+        WebElement row = browser.findElements(By.cssSelector("#changes .change-after")).get(0);
+        assertTrue(envelope.contains("\"after\": {") && envelope.contains(HOSTILE.replace("\"", "\\\"")), envelope);
+        assertTrue(row.getText().startsWith("{") && row.getText().contains("\"id\": 4242")
+                && row.getText().contains("\"_op\": \"u\""), row.getText());
+        List<String> marked = row.findElements(By.cssSelector("mark.changed")).stream().map(WebElement::getText).toList();
+        // email, and updated_at (ON UPDATE CURRENT_TIMESTAMP): the columns this update changed, and only they.
+        assertEquals(2, marked.size(), "marked: " + marked);
+        assertTrue(marked.get(0).equals(" \"email\": \"ada@example.org\",") && marked.get(1).startsWith(" \"updated_at\": "),
+                "marked: " + marked);
         assertEquals(0L, ((JavascriptExecutor) browser).executeScript(
                 "return document.querySelectorAll('#events script, #events img, #changes script, #changes img').length"),
                 "no element made from data");
