@@ -14,6 +14,13 @@
 #                          and the CDC sink once more into it (clickhouse-sink-sharded); sticky
 #   --connect-workers=N    local mode: N Connect workers (1-4) in one group, REST on CONNECT_PORT,
 #                          CONNECT_PORT+1, ...; tasks spread over them; sticky
+#   --source=HOST:PORT     local mode: capture your own MySQL/MariaDB instead of starting MariaDB;
+#                          SOURCE_DATABASES (comma-separated), SOURCE_USER, SOURCE_PASSWORD (the
+#                          account Debezium uses); a preflight checks binlog settings and grants first
+#   --clickhouse=URL       local mode: write into your own ClickHouse (HTTP URL) instead of starting
+#                          one; CLICKHOUSE_USER, CLICKHOUSE_PASSWORD. With either, only Kafka and
+#                          Connect start and only the CDC source and sink run; both sticky (=local
+#                          goes back)
 #
 # Local-mode ports (override with these environment variables): MARIADB_PORT=3306,
 # KAFKA_PORT=9092, KAFKA_CONTROLLER_PORT=9093, CONNECT_PORT=8083, CLICKHOUSE_HTTP_PORT=8123,
@@ -29,6 +36,7 @@ avro=()
 reset=()
 shards=()
 workers=()
+own=()
 for arg in "$@"; do
   case "$arg" in
     --local) mode=local ;;
@@ -38,7 +46,8 @@ for arg in "$@"; do
     --reset-configs) reset=(--reset-configs) ;;
     --clickhouse-shards=*) shards=("$arg") ;;
     --connect-workers=*) workers=("$arg") ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --source=*|--clickhouse=*) own+=("$arg") ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,7 +67,7 @@ case "$mode" in
   local)
     scripts/ensure-tools.sh
     if [ "$build" = yes ]; then scripts/build-if-needed.sh; fi
-    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}" "${shards[@]}" "${workers[@]}"
+    exec scripts/local-stack.sh up "${avro[@]}" "${reset[@]}" "${shards[@]}" "${workers[@]}" "${own[@]}"
     ;;
   docker)
     if ! docker_answers; then
@@ -67,6 +76,10 @@ case "$mode" in
     fi
     if [ ${#shards[@]} -gt 0 ]; then
       echo "--clickhouse-shards is a local-mode option; the Docker stack has the 'replicated' profile (see README)." >&2
+      exit 2
+    fi
+    if [ ${#own[@]} -gt 0 ]; then
+      echo "--source/--clickhouse are local-mode options: edit connector-configs/ for the Docker stack." >&2
       exit 2
     fi
     if [ ${#workers[@]} -gt 0 ]; then

@@ -5,11 +5,16 @@ import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseCluster;
+import io.streamingetl.localstack.clickhouse.ClickHouseQueries;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.enrichment.EnrichmentProcess;
 import io.streamingetl.localstack.kafka.ConnectWorker;
 import io.streamingetl.localstack.kafka.KafkaBroker;
+import io.streamingetl.localstack.kafka.ConnectorConfig;
+import io.streamingetl.localstack.mariadb.ExternalSource;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.mariadb.SourceConnection;
+import io.streamingetl.localstack.mariadb.SourcePreflight;
 import io.streamingetl.localstack.mariadb.SqlScript;
 import io.streamingetl.localstack.process.JavaCommand;
 import io.streamingetl.localstack.process.ManagedProcess;
@@ -65,7 +70,7 @@ public final class LocalStackCli {
         try {
             switch (command) {
                 case "up" -> cli.up(List.of(args).contains("--avro"), List.of(args).contains("--reset-configs"),
-                        shardsOption(args), workersOption(args));
+                        shardsOption(args), workersOption(args), cli.ownSystems(args));
                 case "down" -> cli.down(List.of(args).contains("--purge"));
                 case "status" -> cli.printStatus();
                 default -> {
@@ -108,14 +113,20 @@ public final class LocalStackCli {
     static final int MAX_WORKERS = 4;
 
     void up() {
-        up(false, false, 0, 0);
+        up(false, false, 0, 0, ownSystems(new String[0]));
+    }
+
+    /** --source / --clickhouse, given now or remembered from an earlier deploy. */
+    OwnSystems ownSystems(String[] args) {
+        return OwnSystems.resolve(layout.pidFile("registry").resolveSibling("own-systems.properties"), args,
+                System.getenv());
     }
 
     /**
      * @param avro change events as Avro (Apicurio's converter, Confluent wire format) through a
      *             local schema registry; remembered in the state, so a later plain {@code up} keeps it
      */
-    void up(boolean avro, boolean resetConfigs, int shardsOption, int workersOption) {
+    void up(boolean avro, boolean resetConfigs, int shardsOption, int workersOption, OwnSystems own) {
         Path avroMarker = layout.pidFile("registry").resolveSibling("avro-mode");
         if (avro) {
             StackHome.createDirectories(avroMarker.getParent());
@@ -128,14 +139,29 @@ public final class LocalStackCli {
         avro = Files.exists(avroMarker);
         int shards = clusterShards(shardsOption);
         int workers = connectWorkers(workersOption);
+        if (own.any() && (avro || shards > 0)) {
+            throw new IllegalArgumentException("--source/--clickhouse (your own systems) run the CDC source and sink"
+                    + " only; --avro and --clickhouse-shards are for the local demo systems");
+        }
         OUT.println("Local mode" + (avro ? " (Avro through the schema registry)" : "")
                 + (shards > 0 ? " with a " + shards + "-shard ClickHouse cluster" : "")
                 + (workers > 1 ? " with " + workers + " Connect workers" : "") + ": state under " + layout.root());
         if (avro) {
             ensure("registry", LocalPorts.registry(), this::startRegistry);
         }
-        ensure("mariadb", ports.mariaDb(), this::startMariaDb);
-        ensure("clickhouse", ports.clickHouseHttp(), this::startClickHouse);
+        boolean sourceIsMariaDb = true;
+        if (own.source() != null) {
+            sourceIsMariaDb = preflight(own.source());
+        } else {
+            ensure("mariadb", ports.mariaDb(), this::startMariaDb);
+        }
+        if (own.clickHouse() != null) {
+            String version = own.clickHouse().query("SELECT version()").strip();
+            OUT.printf("  %-10s yours at %s (ClickHouse %s, user %s)%n", "clickhouse", own.clickHouse().httpUrl(),
+                    version, own.clickHouse().user());
+        } else {
+            ensure("clickhouse", ports.clickHouseHttp(), this::startClickHouse);
+        }
         ensure("kafka", ports.kafka(), this::startKafka);
         ensure("connect", ports.connect(), () -> startConnect(1));
         for (int k = 2; k <= MAX_WORKERS; k++) {
@@ -153,29 +179,37 @@ public final class LocalStackCli {
                 ensure("clickhouse-shard-" + i, node.httpPort(), () -> node.start().process());
             }
         }
-        Pipeline pipeline = new Pipeline(repoRoot, ports, OUT);
+        Pipeline pipeline = new Pipeline(repoRoot, ports, OUT).withOwnSystems(own, sourceIsMariaDb);
+        SourceConnection source = own.source() != null ? own.source() : mariaDb();
+        ClickHouseQueries target = own.clickHouse() != null ? own.clickHouse() : clickHouse();
         if (avro) {
             pipeline.withCdcConverters(RegistryServer.avroConverterConfig(registry().apiV2Url()));
         }
         if (cluster != null) {
             pipeline.withShardedSink(cluster.sinkOptions());
         }
-        pipeline.prepareSource(mariaDb());
-        long deployStart = Pipeline.binlogEndVersion(mariaDb());
-        pipeline.prepareClickHouse(clickHouse());
+        if (own.source() == null) {
+            pipeline.prepareSource(mariaDb());
+        }
+        long deployStart = Pipeline.binlogEndVersion(source);
+        pipeline.prepareClickHouse(target);
         if (cluster != null) {
             for (int i = 1; i <= shards; i++) {
                 pipeline.prepareClickHouse(cluster.shard(i));
             }
         }
         pipeline.registerConnectors(connectRest(), layout.root().resolve("connectors"), resetConfigs);
-        if (!avro) {
+        if (!avro && !own.any()) {
             ensureEnrichment();
         }
-        pipeline.awaitSnapshot(mariaDb(), clickHouse(), deployStart);
+        pipeline.awaitSnapshot(source, target, deployStart);
         if (cluster != null) {
             // Through shard 1's Distributed tables: FINAL over every shard.
             pipeline.awaitSnapshot(mariaDb(), cluster.shard(1), deployStart);
+        }
+        if (own.any()) {
+            printStatus();
+            return; // the demo's views and join are not for the user's own tables
         }
         pipeline.createClickHouseViews(clickHouse());
         if (avro) {
@@ -213,6 +247,30 @@ public final class LocalStackCli {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Checks the user's own source before anything starts: every problem with the setting or grant
+     * that fixes it, and the deploy stops; notes are printed. Returns whether it is MariaDB.
+     */
+    private boolean preflight(ExternalSource source) {
+        long serverId = Long.parseLong(ConnectorConfig.load(repoRoot, Pipeline.SOURCE_CONFIG).config()
+                .get("database.server.id"));
+        SourcePreflight.Result r = SourcePreflight.check(source, "'" + source.user() + "'", source.databases(), serverId);
+        OUT.printf("  %-10s yours at %s (%s, capturing %s as %s)%n", "source", source.address(), r.version(),
+                String.join(", ", source.databases()), source.user());
+        for (String note : r.notes()) {
+            OUT.println("  note: " + note);
+        }
+        if (!r.problems().isEmpty()) {
+            StringBuilder b = new StringBuilder("the source at " + source.address() + " is not ready for capture:");
+            for (String problem : r.problems()) {
+                b.append("\n  - ").append(problem);
+            }
+            throw new IllegalStateException(b.toString());
+        }
+        OUT.printf("  %-10s preflight passed (row binlog, full images, grants, databases)%n", "source");
+        return r.mariaDb();
     }
 
     /** Worker k (from 1) serves Connect's REST API on the Connect port + k - 1. */
@@ -346,8 +404,14 @@ public final class LocalStackCli {
     void printStatus() {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"COMPONENT", "ADDRESS", "PID", "HEALTH"});
-        rows.add(new String[] {"MariaDB", "127.0.0.1:" + ports.mariaDb() + " (db streaming_etl_db, user streaming_etl)",
-                pidOf("mariadb"), health(Ports.isListening(ports.mariaDb()))});
+        OwnSystems own = ownSystems(new String[0]);
+        if (own.source() != null) {
+            rows.add(new String[] {"Source (yours)", own.source().address() + " (" + String.join(", ",
+                    own.source().databases()) + ", user " + own.source().user() + ")", "-", health(reachable(own.source()))});
+        } else {
+            rows.add(new String[] {"MariaDB", "127.0.0.1:" + ports.mariaDb() + " (db streaming_etl_db, user streaming_etl)",
+                    pidOf("mariadb"), health(Ports.isListening(ports.mariaDb()))});
+        }
         rows.add(new String[] {"Kafka", "127.0.0.1:" + ports.kafka(), pidOf("kafka"), health(Ports.isListening(ports.kafka()))});
         rows.add(new String[] {"Connect REST", "http://127.0.0.1:" + ports.connect(), pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().isReady())});
@@ -358,9 +422,14 @@ public final class LocalStackCli {
         }
         rows.add(new String[] {"Pipeline console", "http://127.0.0.1:" + ports.connect() + "/console", pidOf("connect"),
                 health(Ports.isListening(ports.connect()) && connectRest().get("/console").status() == 200)});
-        rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
-                + ports.clickHouseTcp() + ")", pidOf("clickhouse"),
-                health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        if (own.clickHouse() != null) {
+            rows.add(new String[] {"ClickHouse (yours)", own.clickHouse().httpUrl() + " (user " + own.clickHouse().user()
+                    + ")", "-", health(reachable(own.clickHouse()))});
+        } else {
+            rows.add(new String[] {"ClickHouse", "http://127.0.0.1:" + ports.clickHouseHttp() + " (native "
+                    + ports.clickHouseTcp() + ")", pidOf("clickhouse"),
+                    health(Ports.isListening(ports.clickHouseHttp()) && clickHouse().ping())});
+        }
         int shards = clusterShards(0);
         if (shards > 0) {
             ClickHouseCluster cluster = cluster(shards);
@@ -373,7 +442,8 @@ public final class LocalStackCli {
         }
         boolean avro = Files.exists(layout.pidFile("registry").resolveSibling("avro-mode"));
         rows.add(new String[] {"Enrichment (Kafka Streams)", "streaming_etl.person_enriched, streaming_etl.people_per_city",
-                pidOf("enrichment"), avro ? "not used in Avro mode (it reads JSON change events)"
+                pidOf("enrichment"), own.any() ? "not used with your own systems (the join is the demo's)"
+                : avro ? "not used in Avro mode (it reads JSON change events)"
                 : health(new PidFile(layout.pidFile("enrichment")).live().isPresent())});
         if (new PidFile(layout.pidFile("registry")).live().isPresent()) {
             RegistryServer registry = registry();
@@ -381,7 +451,8 @@ public final class LocalStackCli {
                     + registry.ccompatUrl() + ")", pidOf("registry"), health(registry.isReady())});
         }
         if (Ports.isListening(ports.connect())) {
-            List<String> connectors = new ArrayList<>(Pipeline.connectorNames(repoRoot));
+            List<String> connectors = new ArrayList<>(new Pipeline(repoRoot, ports, OUT)
+                    .withOwnSystems(own, own.source() == null || reachableMariaDb(own.source())).connectorNames());
             if (shards > 0) {
                 connectors.add(Pipeline.SHARDED_SINK);
             }
@@ -415,6 +486,30 @@ public final class LocalStackCli {
             tasks.add(task.path("state").asText() + " on " + worker.substring(Math.max(0, worker.lastIndexOf(':'))));
         }
         return tasks;
+    }
+
+    private static boolean reachable(SourceConnection source) {
+        try (Connection c = source.connect()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static boolean reachableMariaDb(SourceConnection source) {
+        try (Connection c = source.connect()) {
+            return c.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    private static boolean reachable(ClickHouseQueries clickHouse) {
+        try {
+            return "1".equals(clickHouse.query("SELECT 1").strip());
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     /** The component's pid while its recorded process lives, else "-". */

@@ -2,10 +2,11 @@ package io.streamingetl.localstack.cli;
 
 import io.streamingetl.localstack.StackHome;
 import io.streamingetl.localstack.Wait;
-import io.streamingetl.localstack.clickhouse.ClickHouseServer;
+import io.streamingetl.localstack.clickhouse.ClickHouseQueries;
 import io.streamingetl.localstack.kafka.ConnectRest;
 import io.streamingetl.localstack.kafka.ConnectorConfig;
 import io.streamingetl.localstack.mariadb.MariaDbServer;
+import io.streamingetl.localstack.mariadb.SourceConnection;
 import io.streamingetl.localstack.mariadb.SqlScript;
 
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import java.util.Map;
  */
 final class Pipeline {
     static final String SOURCE_CONFIG = "source/mariadb-source.json";
+    /** A user's own MySQL (not MariaDB): Debezium's MySQL connector, as the Docker stack runs it. */
+    static final String MYSQL_SOURCE_CONFIG = "source/mysql-source.json";
     static final String SINK_CONFIG = "sink/clickhouse-sink.json";
     static final String ENRICHED_SINK_CONFIG = "sink/clickhouse-sink-enriched.json";
     /** --clickhouse-shards: the CDC sink once more, into the local sharded cluster. */
@@ -41,6 +45,9 @@ final class Pipeline {
     private Map<String, String> cdcConverters = Map.of();
     /** --clickhouse-shards: the options pointing the second CDC sink at the cluster, else empty. */
     private Map<String, String> clusterSink = Map.of();
+    /** --source / --clickhouse: the user's own systems (then only the CDC source and sink run). */
+    private OwnSystems own = new OwnSystems(null, null);
+    private boolean ownSourceIsMariaDb = true;
 
     Pipeline(Path repoRoot, LocalPorts ports, PrintStream out) {
         this.repoRoot = repoRoot;
@@ -58,6 +65,29 @@ final class Pipeline {
     Pipeline withShardedSink(Map<String, String> options) {
         this.clusterSink = Map.copyOf(options);
         return this;
+    }
+
+    /** Capture the user's own source and/or write into their own ClickHouse. */
+    Pipeline withOwnSystems(OwnSystems systems, boolean sourceIsMariaDb) {
+        this.own = systems;
+        this.ownSourceIsMariaDb = sourceIsMariaDb;
+        return this;
+    }
+
+    /** The databases captured: the user's with --source, else the demo's. */
+    List<String> databases() {
+        return own.source() != null ? own.source().databases() : List.of(DATABASE);
+    }
+
+    /** The connectors this deploy runs: with the user's own systems, only the CDC source and sink. */
+    List<String> connectorNames() {
+        return own.any() ? List.of(sourceConfigFile().name(), ConnectorConfig.load(repoRoot, SINK_CONFIG).name())
+                : connectorNames(repoRoot);
+    }
+
+    private ConnectorConfig sourceConfigFile() {
+        return ConnectorConfig.load(repoRoot, own.source() != null && !ownSourceIsMariaDb ? MYSQL_SOURCE_CONFIG
+                : SOURCE_CONFIG);
     }
 
     static List<String> connectorNames(Path repoRoot) {
@@ -83,8 +113,11 @@ final class Pipeline {
         }
     }
 
-    void prepareClickHouse(ClickHouseServer clickHouse) {
-        clickHouse.query("CREATE DATABASE IF NOT EXISTS " + DATABASE);
+    /** The ClickHouse database of each captured one (the sink writes a source database's tables into its namesake). */
+    void prepareClickHouse(ClickHouseQueries clickHouse) {
+        for (String db : databases()) {
+            clickHouse.query("CREATE DATABASE IF NOT EXISTS `" + db.replace("`", "``") + "`");
+        }
     }
 
     /**
@@ -93,20 +126,33 @@ final class Pipeline {
      * through the REST API survive a redeploy; {@code appliedConfigs} remembers what was applied.
      */
     void registerConnectors(ConnectRest rest, Path appliedConfigs, boolean resetConfigs) {
-        ConnectorConfig source = ConnectorConfig.load(repoRoot, SOURCE_CONFIG)
+        ConnectorConfig source = sourceConfigFile()
                 .with("database.hostname", "127.0.0.1")
                 .with("database.port", String.valueOf(ports.mariaDb()))
                 .with("schema.history.internal.kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka());
         ConnectorConfig sink = ConnectorConfig.load(repoRoot, SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
+        if (own.source() != null) {
+            source = ownSource(source);
+            String topicPrefix = source.config().get("topic.prefix");
+            sink = sink.sinking(topicPrefix, databases().get(0)).with("topics.regex", topicsRegex(topicPrefix));
+        }
+        if (own.clickHouse() != null) {
+            sink = sink.with("clickhouse.url", own.clickHouse().httpUrl())
+                    .with("clickhouse.user", own.clickHouse().user())
+                    .with("clickhouse.password", own.clickHouse().password());
+        }
         for (Map.Entry<String, String> e : cdcConverters.entrySet()) {
             source = source.with(e.getKey(), e.getValue());
             sink = sink.with(e.getKey(), e.getValue());
         }
         ConnectorConfig enrichedSink = ConnectorConfig.load(repoRoot, ENRICHED_SINK_CONFIG)
                 .with("clickhouse.url", "http://127.0.0.1:" + ports.clickHouseHttp());
-        List<ConnectorConfig> connectors = new java.util.ArrayList<>(List.of(source, sink, enrichedSink));
-        if (!cdcConverters.isEmpty()) {
+        List<ConnectorConfig> connectors = new ArrayList<>(List.of(source, sink, enrichedSink));
+        if (own.any()) {
+            // The join is the demo's (person, address, geo); with the user's own systems only CDC runs.
+            connectors.remove(enrichedSink);
+        } else if (!cdcConverters.isEmpty()) {
             // The Kafka Streams enrichment reads JSON change events: in Avro mode nothing feeds this sink.
             connectors.remove(enrichedSink);
             out.println("  connector " + enrichedSink.name() + " not registered: the enrichment does not run in Avro mode");
@@ -121,6 +167,42 @@ final class Pipeline {
         for (ConnectorConfig connector : connectors) {
             rest.awaitAllTasksRunning(connector.name(), Duration.ofSeconds(120), 3);
         }
+    }
+
+    /** The shipped source pointed at the user's server, account and databases. */
+    private ConnectorConfig ownSource(ConnectorConfig shipped) {
+        var src = own.source();
+        ConnectorConfig source = shipped.capturing(src.databases().get(0))
+                .with("database.hostname", src.host())
+                .with("database.port", String.valueOf(src.port()))
+                .with("database.user", src.user())
+                .with("database.password", src.password())
+                .with("database.include.list", String.join(",", src.databases()));
+        if (!signalTableExists(src, src.databases().get(0))) {
+            out.println("  note: no table " + src.databases().get(0) + ".dbz_signal, so no incremental snapshots"
+                    + " (scripts/snapshot-table.sh); create it as in connector-configs/sql/01-schema.sql to have them");
+            source = source.without("signal.data.collection");
+        }
+        return source;
+    }
+
+    private static boolean signalTableExists(SourceConnection source, String database) {
+        try (Connection c = source.connect()) {
+            return LocalStackCli.count(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '"
+                    + database.replace("'", "''") + "' AND table_name = 'dbz_signal'") > 0;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Every table's topic of the captured databases but the signal table's. */
+    private String topicsRegex(String topicPrefix) {
+        List<String> dbs = new ArrayList<>();
+        for (String db : databases()) {
+            dbs.add(db.replaceAll("[^A-Za-z0-9_]", "\\\\$0"));
+        }
+        return topicPrefix.replaceAll("[^A-Za-z0-9_]", "\\\\$0") + "\\.(" + String.join("|", dbs)
+                + ")\\.(?!dbz_signal$)[^.]+";
     }
 
     private void apply(ConnectRest rest, ConnectorConfig connector, Path appliedConfigs, boolean reset) {
@@ -171,8 +253,11 @@ final class Pipeline {
      * (file << 33 | position << 1, see CdcVersion): every change committed before this call has
      * a smaller version, every later one a larger.
      */
-    static long binlogEndVersion(MariaDbServer db) {
-        try (Connection c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SHOW MASTER STATUS")) {
+    static long binlogEndVersion(SourceConnection db) {
+        try (Connection c = db.connect(); var s = c.createStatement();
+             var rs = s.executeQuery(c.getMetaData().getDatabaseProductVersion().startsWith("8.4")
+                     || c.getMetaData().getDatabaseProductVersion().startsWith("9.") ? "SHOW BINARY LOG STATUS"
+                     : "SHOW MASTER STATUS")) {
             if (!rs.next()) {
                 throw new IllegalStateException("MariaDB: SHOW MASTER STATUS is empty (binlog off?)");
             }
@@ -190,20 +275,44 @@ final class Pipeline {
      * written after {@code sinceVersion} (each table is one ordered topic partition, so everything
      * before it is in). Counts alone never settle while a workload writes.
      */
-    void awaitSnapshot(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion) {
-        awaitCaughtUp(db, clickHouse, sinceVersion, TABLES, "the snapshot in ClickHouse", "snapshot in ClickHouse");
+    void awaitSnapshot(SourceConnection db, ClickHouseQueries clickHouse, long sinceVersion) {
+        List<String> tables = new ArrayList<>();
+        if (own.source() == null) {
+            TABLES.forEach(t -> tables.add(DATABASE + "." + t));
+        } else {
+            try (Connection c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+                            + " AND table_name <> 'dbz_signal' AND table_schema IN (" + quotedList(databases()) + ")"
+                            + " ORDER BY 1, 2")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1) + "." + rs.getString(2));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("source: " + e.getMessage(), e);
+            }
+        }
+        awaitCaughtUp(db, clickHouse, sinceVersion, tables, "the snapshot in ClickHouse", "snapshot in ClickHouse");
+    }
+
+    private static String quotedList(List<String> names) {
+        List<String> quoted = new ArrayList<>();
+        for (String n : names) {
+            quoted.add("'" + n.replace("'", "''") + "'");
+        }
+        return String.join(", ", quoted);
     }
 
     /**
      * The same for the stream join, whose {@code _version} is the newest binlog version a row
      * reflects (a usability wait: a change on another join input may still be in flight).
      */
-    void awaitEnriched(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion) {
-        awaitCaughtUp(db, clickHouse, sinceVersion, List.of("person_enriched"), "the enriched join in ClickHouse",
+    void awaitEnriched(MariaDbServer db, ClickHouseQueries clickHouse, long sinceVersion) {
+        awaitCaughtUp(db, clickHouse, sinceVersion, List.of(DATABASE + ".person_enriched"), "the enriched join in ClickHouse",
                 "enriched join in ClickHouse");
     }
 
-    private void awaitCaughtUp(MariaDbServer db, ClickHouseServer clickHouse, long sinceVersion, List<String> tables,
+    /** {@code tables} as database.table; the ClickHouse table is the source table's namesake. */
+    private void awaitCaughtUp(SourceConnection db, ClickHouseQueries clickHouse, long sinceVersion, List<String> tables,
             String what, String done) {
         long[] lastPrint = {System.nanoTime()};
         Map<String, String> progress = new LinkedHashMap<>();
@@ -211,9 +320,11 @@ final class Pipeline {
             boolean all = true;
             try (Connection c = db.connect()) {
                 for (String table : tables) {
-                    long source = LocalStackCli.count(c, "SELECT COUNT(*) FROM " + DATABASE + ".`" + table + "`");
+                    long source = LocalStackCli.count(c, "SELECT COUNT(*) FROM " + quoted(table));
                     long target = clickHouseCount(clickHouse, table);
-                    boolean caughtUp = target == source || (target >= 0 && newestVersion(clickHouse, table) > sinceVersion);
+                    // An empty table has no rows to create its ClickHouse table with.
+                    boolean caughtUp = target == source || (source == 0 && target < 0)
+                            || (target >= 0 && newestVersion(clickHouse, table) > sinceVersion);
                     progress.put(table, target + "/" + source + (caughtUp ? "" : " (behind)"));
                     all &= caughtUp;
                 }
@@ -229,15 +340,21 @@ final class Pipeline {
         out.println("  " + done + ": " + progress);
     }
 
-    private static long newestVersion(ClickHouseServer clickHouse, String table) {
-        return Long.parseLong(clickHouse.query("SELECT max(_version) FROM " + DATABASE + ".`" + table + "`").strip());
+    private static long newestVersion(ClickHouseQueries clickHouse, String table) {
+        return Long.parseLong(clickHouse.query("SELECT max(_version) FROM " + quoted(table)).strip());
+    }
+
+    /** database.table as `database`.`table` (MySQL and ClickHouse quote alike). */
+    private static String quoted(String table) {
+        int dot = table.indexOf('.');
+        return "`" + table.substring(0, dot).replace("`", "``") + "`.`" + table.substring(dot + 1).replace("`", "``") + "`";
     }
 
     /**
      * The query-time views over the CDC tables. CREATE VIEW needs its tables, which the sink
      * creates with the first rows: so this runs after {@link #awaitSnapshot}.
      */
-    void createClickHouseViews(ClickHouseServer clickHouse) {
+    void createClickHouseViews(ClickHouseQueries clickHouse) {
         Path file = repoRoot.resolve("connector-configs").resolve(CLICKHOUSE_VIEWS);
         try {
             for (String sql : SqlScript.statements(java.nio.file.Files.readString(file))) {
@@ -249,12 +366,12 @@ final class Pipeline {
         out.println("  ClickHouse views from " + CLICKHOUSE_VIEWS + " created");
     }
 
-    private static long clickHouseCount(ClickHouseServer clickHouse, String table) {
-        String exists = clickHouse.query("EXISTS TABLE " + DATABASE + "." + table).strip();
+    private static long clickHouseCount(ClickHouseQueries clickHouse, String table) {
+        String exists = clickHouse.query("EXISTS TABLE " + quoted(table)).strip();
         if (!"1".equals(exists)) {
             return -1;
         }
-        return Long.parseLong(clickHouse.query("SELECT count() FROM " + DATABASE + ".`" + table
-                + "` FINAL WHERE _deleted = 0").strip());
+        return Long.parseLong(clickHouse.query("SELECT count() FROM " + quoted(table) + " FINAL WHERE _deleted = 0")
+                .strip());
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * A real ClickHouse server (26.x) as its own OS process, serving HTTP and native TCP on
  * 127.0.0.1. Data lives in {@code dataDir} and survives {@link #kill()} and {@link #restart()}.
  */
-public final class ClickHouseServer extends ServerProcess {
+public final class ClickHouseServer extends ServerProcess implements ClickHouseQueries {
     /** Keeps clickhouse-local's process alive, idle, while the listeners serve clients. */
     private static final String SERVE_FOREVER = "SYSTEM START LISTEN HTTP; SYSTEM START LISTEN TCP; "
             + "SELECT sleepEachRow(1) FROM system.numbers SETTINGS max_block_size = 1 FORMAT Null";
@@ -106,6 +106,7 @@ public final class ClickHouseServer extends ServerProcess {
      * Runs a statement over HTTP as user {@code default} and returns the body (TabSeparated).
      * For setup and assertions; the product itself talks through the official client.
      */
+    @Override
     public String query(String sql) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl() + "/"))
@@ -130,6 +131,7 @@ public final class ClickHouseServer extends ServerProcess {
         start();
     }
 
+    @Override
     public String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
     }

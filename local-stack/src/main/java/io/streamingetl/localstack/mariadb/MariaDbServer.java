@@ -23,7 +23,7 @@ import java.util.Map;
  * MariaDB with a ROW binlog (the MySQL stand-in), as its own process on 127.0.0.1.
  * The data directory is created on first start and reused after a restart.
  */
-public final class MariaDbServer extends ServerProcess {
+public final class MariaDbServer extends ServerProcess implements SourceConnection {
     private final Path dataDir;
     private final int port;
     private final Lifetime lifetime;
@@ -120,6 +120,7 @@ public final class MariaDbServer extends ServerProcess {
     }
 
     /** A connection as root (no password; the server listens on loopback only). */
+    @Override
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(""), "root", "");
     }
