@@ -2,7 +2,6 @@ package io.streamingetl.it;
 
 import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackHome;
-import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.Wait;
 import io.streamingetl.localstack.clickhouse.ClickHouseServer;
 import io.streamingetl.localstack.junit.AwaitEqual;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.streamingetl.localstack.kafka.ConnectRest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDeployEndToEndTest {
-    private static final Path ROOT = StackLayout.repoRoot();
     private static final Map<String, String> ENV = new LinkedHashMap<>();
     private static Path home;
 
@@ -498,18 +494,8 @@ class LocalDeployEndToEndTest {
     }
 
     private static String run(String name, String... command) throws Exception {
-        Path log = home.resolve(name + ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(ENV);
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " timed out");
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(out);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
-        return out;
+        RepoCommand r = RepoCommand.run(home, ENV, name, command);
+        assertEquals(0, r.exit(), String.join(" ", command) + " failed:\n" + r.out());
+        return r.out();
     }
 }

@@ -2,7 +2,6 @@ package io.streamingetl.it;
 
 import io.streamingetl.localstack.Ports;
 import io.streamingetl.localstack.StackHome;
-import io.streamingetl.localstack.StackLayout;
 import io.streamingetl.localstack.junit.AwaitEqual;
 import io.streamingetl.localstack.junit.LocalStackExtension;
 import io.streamingetl.localstack.junit.LocalStackExtension.Component;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * changes; {@code ./terminate.sh} stops what it started and leaves the user's servers alone.
  */
 class OwnSystemsDeployTest {
-    private static final Path ROOT = StackLayout.repoRoot();
 
     @RegisterExtension
     static final LocalStackExtension yours = LocalStackExtension.with(Component.MARIADB, Component.CLICKHOUSE);
@@ -75,7 +71,7 @@ class OwnSystemsDeployTest {
         String source = "--source=127.0.0.1:" + yours.mariaDb().port();
         String clickHouse = "--clickhouse=" + yours.clickHouse().httpUrl();
 
-        Run refused = run("deploy-refused", "./deploy.sh", "--local", "--no-build", source, clickHouse);
+        RepoCommand refused = run("deploy-refused", "./deploy.sh", "--local", "--no-build", source, clickHouse);
         assertEquals(1, refused.exit(), refused.out());
         assertTrue(refused.out().contains("binlog_row_image is MINIMAL; Debezium needs FULL"), refused.out());
         assertTrue(refused.out().contains("binlog_legacy_event_pos is OFF"), refused.out());
@@ -89,7 +85,7 @@ class OwnSystemsDeployTest {
                 "SET GLOBAL binlog_row_image = 'FULL'",
                 "SET GLOBAL binlog_legacy_event_pos = ON");
         // Options are sticky: the second deploy needs none of them.
-        Run deployed = run("deploy", "./deploy.sh", "--local", "--no-build");
+        RepoCommand deployed = run("deploy", "./deploy.sh", "--local", "--no-build");
         assertEquals(0, deployed.exit(), deployed.out());
         assertTrue(deployed.out().contains("preflight passed"), deployed.out());
         assertTrue(deployed.out().matches("(?s).*Source \\(yours\\) +127\\.0\\.0\\.1:\\d+ \\(shop, user cdc\\) +- +UP\n.*"),
@@ -116,7 +112,7 @@ class OwnSystemsDeployTest {
                 "SELECT id FROM shop.returns FINAL WHERE _deleted = 0 ORDER BY id");
         assertEquals("0\n", yours.clickHouse().query("EXISTS TABLE streaming_etl_db.person"), "nothing of the demo");
 
-        Run terminated = run("terminate", "./terminate.sh");
+        RepoCommand terminated = run("terminate", "./terminate.sh");
         assertEquals(0, terminated.exit(), terminated.out());
         assertFalse(Ports.isListening(Integer.parseInt(ENV.get("CONNECT_PORT"))), "the worker stopped");
         assertEquals("1\n", yours.clickHouse().query("SELECT 1"), "your ClickHouse still runs");
@@ -142,21 +138,7 @@ class OwnSystemsDeployTest {
         }, () -> yours.clickHouse().query(click + " FORMAT TSVRaw"));
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run run(String name, String... command) throws Exception {
-        Path log = home.resolve(name + ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(ENV);
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " timed out");
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(out);
-        return new Run(p.exitValue(), out);
+    private static RepoCommand run(String name, String... command) throws Exception {
+        return RepoCommand.run(home, ENV, name, command);
     }
 }
